@@ -15,7 +15,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
 
-__all__ = ["TRANSLATIONS_DIR", "Translator", "N_", "translator"]
+__all__ = ["N_", "TRANSLATIONS_DIR", "Translator", "translator"]
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "messages"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now."""
     return message
 
@@ -67,9 +67,10 @@ def _load(code: str, folder: Path) -> dict[str, str]:
         catalogue = read_po(handle, locale=code)
     messages: dict[str, str] = {}
     for message in catalogue:
-        if message.id and isinstance(message.id, str) and isinstance(message.string, str):
-            if message.string and not message.fuzzy:
-                messages[message.id] = message.string
+        msgid, msgstr = message.id, message.string
+        usable = isinstance(msgid, str) and isinstance(msgstr, str) and not message.fuzzy
+        if usable and msgid and msgstr:
+            messages[str(msgid)] = str(msgstr)
     return messages
 
 

@@ -89,7 +89,9 @@ def build_runtime(
     identifier = LanguageIdentifier(index.vocabulary)
 
     def embed_query(text: str) -> Vectors:
-        return model.embed_queries([text])[0]
+        vectors: Vectors = model.embed_queries([text])
+        first: Vectors = vectors[0]
+        return first
 
     assistant = Assistant(
         index=index,

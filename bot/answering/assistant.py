@@ -22,6 +22,7 @@ from bot.answering.outcome import Incoming, Outcome
 from bot.answering.retrieval import retrieve
 from bot.answering.settings import MatchSettings
 from bot.i18n import translator
+from bot.kb.model import Entry
 from bot.languages import SUPPORTED
 
 __all__ = ["MAX_MESSAGE_CHARS", "Assistant"]
@@ -106,8 +107,11 @@ class Assistant:
             notices=notices,
             reason=verdict.reason,
             cleaned_text=cleaned,
-            candidate_titles_de=tuple(
-                (c.entry.translation("de").title if c.entry.translation("de") else c.entry.id)
-                for c in top
-            ),
+            candidate_titles_de=tuple(_german_title(c.entry) for c in top),
         )
+
+
+def _german_title(entry: Entry) -> str:
+    """The entry's German title (a topic hint for staff), else its id."""
+    german = entry.translation("de")
+    return german.title if german is not None and german.title else entry.id

@@ -87,7 +87,8 @@ def decide(
     best = retrieval.best
     if best is None:
         return Verdict(Decision.HANDOFF, "no_match")
-    if retrieval.not_covered and retrieval.not_covered >= best.semantic + settings.not_covered_margin:
+    covered_margin = settings.not_covered_margin
+    if retrieval.not_covered and retrieval.not_covered >= best.semantic + covered_margin:
         return Verdict(Decision.HANDOFF, "not_covered")
     if best.confidence < settings.clarify_threshold:
         return Verdict(Decision.HANDOFF, "no_match")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from typing import Any
 
@@ -30,7 +30,7 @@ from bot.answering.phrase_patterns import PhraseSet
 __all__ = ["GuardData", "GuardHit", "GuardKind", "Guards", "load_guard_data"]
 
 
-class GuardKind(str, Enum):
+class GuardKind(StrEnum):
     """Which guard fired."""
 
     EMERGENCY = "emergency"

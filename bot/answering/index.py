@@ -125,7 +125,7 @@ def build_index(
     answer_texts: list[str] = []
     answer_entry: list[int] = []
     lexical_texts: dict[str, list[list[str]]] = {}
-    vocabulary_texts: dict[str, list[str]] = {k: list(v) for k, v in (extra_vocabulary or {}).items()}
+    vocabulary_texts = {k: list(v) for k, v in (extra_vocabulary or {}).items()}
     for number, entry in enumerate(entries):
         for language, version in entry.translations.items():
             for question in version.questions:

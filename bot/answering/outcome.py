@@ -8,12 +8,12 @@ Channels turn their platform's message into an :class:`Incoming` and render the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Choice", "Decision", "Incoming", "Notice", "Outcome", "Reply"]
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     """What the assistant does with a message."""
 
     ANSWER = "answer"
@@ -23,7 +23,7 @@ class Decision(str, Enum):
     EMERGENCY = "emergency"
 
 
-class Notice(str, Enum):
+class Notice(StrEnum):
     """Notices a reply carries; channels may style them."""
 
     NO_LEGAL_ADVICE = "no_legal_advice"

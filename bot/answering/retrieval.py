@@ -127,7 +127,8 @@ def lexical_scores(
     # A word that matches an entry better than its own reference weight counts fully.
     covered = np.minimum(covered, reference[:, None])
     total = float(reference.sum())
-    return (covered.sum(axis=0) / total).astype(np.float32) if total else covered.sum(axis=0)
+    sums: FloatArray = covered.sum(axis=0).astype(np.float32)
+    return sums / np.float32(total) if total else sums
 
 
 def semantic_scores(

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.kb.checks import check_entries
@@ -57,7 +57,7 @@ def check(settings: Settings, *, confusables: bool = True, out: TextIO = sys.std
     shown = {e.id: display_path(e.path, folder) if e.path else e.id for e in knowledge.entries}
     sources = folder / "sources"
     problems = list(result.problems)
-    problems += check_entries(knowledge.entries, today=dt.date.today(),
+    problems += check_entries(knowledge.entries, today=dt.datetime.now(tz=dt.UTC).date(),
                               sources=sources if sources.is_dir() else None, shown_as=shown)
     if confusables:
         from bot.answering.embedder import E5Embedder
@@ -81,7 +81,7 @@ def check(settings: Settings, *, confusables: bool = True, out: TextIO = sys.std
 def stats(settings: Settings, *, as_json: bool = False, out: TextIO = sys.stdout) -> int:
     """Print entries per city and language coverage (or JSON for scripts)."""
     knowledge = load_knowledge(settings.knowledge_dir).knowledge
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": entry.id,
             "city": entry.city,

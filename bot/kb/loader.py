@@ -125,7 +125,7 @@ def _parse_contact(raw: Any, report: _Reporter) -> Contact:
     if raw is None:
         return Contact()
     if not isinstance(raw, dict):
-        report.error("'contact' must be a list of fields (phone, fax, email, web, address)", "contact")
+        report.error("'contact' must list fields: phone, fax, email, web, address", "contact")
         return Contact()
     for unknown in sorted(set(raw) - set(CONTACT_FIELDS)):
         report.error(
@@ -139,7 +139,7 @@ def _parse_contact(raw: Any, report: _Reporter) -> Contact:
 
 def _parse_translation(code: str, raw: Any, report: _Reporter) -> Translation | None:
     if not isinstance(raw, dict):
-        report.error(f"the '{code}' version must have status, title, answer and questions",
+        report.error(f"the '{code}' version needs status, title, answer and questions",
                      "translations", code)
         return None
     for unknown in sorted(set(raw) - TRANSLATION_FIELDS):
@@ -147,8 +147,10 @@ def _parse_translation(code: str, raw: Any, report: _Reporter) -> Translation | 
                      "translations", code, unknown)
     status = _as_text(raw.get("status")) or "draft"
     if status not in STATUSES:
-        report.error(f"status of the '{code}' version must be 'draft' or 'reviewed', not '{status}'",
-                     "translations", code, "status")
+        report.error(
+            f"status of the '{code}' version must be 'draft' or 'reviewed', not '{status}'",
+            "translations", code, "status",
+        )
         status = "draft"
     questions_raw = raw.get("questions") or []
     if not isinstance(questions_raw, list):
@@ -279,7 +281,9 @@ def _parse_not_covered(path: Path, shown_as: str) -> tuple[list[NotCoveredTheme]
         if not isinstance(raw, dict) or not _as_text(raw.get("theme")):
             report.error("each theme needs a name ('theme') and 'questions'", "themes", index)
             continue
-        questions_raw = raw.get("questions") if isinstance(raw.get("questions"), dict) else {}
+        questions_raw = raw.get("questions")
+        if not isinstance(questions_raw, dict):
+            questions_raw = {}
         questions = {
             str(code): tuple(q for q in (_as_text(item) for item in items or []) if q)
             for code, items in questions_raw.items()
@@ -325,8 +329,9 @@ def load_knowledge(
         if entry is None:
             continue
         if entry.id in first_seen:
+            used_by = first_seen[entry.id]
             problems.append(Problem(shown_as, 1, Severity.ERROR,
-                                    f"the id '{entry.id}' is already used by {first_seen[entry.id]}"))
+                                    f"the id '{entry.id}' is already used by {used_by}"))
             continue
         first_seen[entry.id] = shown_as
         entries.append(entry)

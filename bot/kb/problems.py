@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["Problem", "Severity"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a problem is: errors stop ``kb check``, warnings do not."""
 
     ERROR = "error"
