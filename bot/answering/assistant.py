@@ -77,7 +77,7 @@ class Assistant:
         vector = (
             self.embed_query(text)
             if has_content
-            else np.zeros(self.index.question_vectors.shape[1], dtype=np.float32)
+            else np.zeros(self.index.dim, dtype=np.float32)
         )
         retrieval = retrieve(
             self.index, vector, key.split(), language, incoming.city, self.settings

@@ -39,23 +39,25 @@ class Verdict:
 def semantic_guard(retrieval: Retrieval, guard: str, threshold: float, margin: float) -> bool:
     """Return True when the message is close to ``guard``'s examples and not to its contrasts.
 
-    The examples must also beat the best knowledge-base entry, so an ordinary question that
-    happens to share words with an emergency ("health office") is not taken for one.
+    The examples must beat the contrasts by ``margin`` and be at least as close as the best
+    knowledge-base entry, so an ordinary question that happens to share words with an
+    emergency ("health office") is not taken for one.
     """
     similarity = retrieval.guard_similarity.get(f"{guard}.examples", 0.0)
     contrast = retrieval.guard_similarity.get(f"{guard}.contrast", 0.0)
     best = retrieval.best
     best_entry = best.semantic if best is not None else 0.0
-    return similarity >= threshold and similarity >= max(contrast, best_entry) + margin
+    return similarity >= threshold and similarity >= contrast + margin and similarity >= best_entry
 
 
-def _choices(candidates: tuple[Candidate, ...], settings: MatchSettings) -> tuple[Entry, ...]:
-    best = candidates[0].confidence
+def _close_to_best(candidates: tuple[Candidate, ...], settings: MatchSettings) -> tuple[Entry, ...]:
+    """The candidates whose fused score is within ``clarify_margin`` of the best one."""
+    best = candidates[0].fused
     close = [
         c.entry
         for c in candidates
         if c.confidence >= settings.clarify_threshold
-        and best - c.confidence <= 2 * settings.clarify_margin
+        and best - c.fused < settings.clarify_margin
     ]
     return tuple(close[:MAX_CHOICES])
 
@@ -87,16 +89,13 @@ def decide(
     best = retrieval.best
     if best is None:
         return Verdict(Decision.HANDOFF, "no_match")
-    covered_margin = settings.not_covered_margin
-    if retrieval.not_covered and retrieval.not_covered >= best.semantic + covered_margin:
+    if retrieval.not_covered >= best.fused + settings.not_covered_margin:
         return Verdict(Decision.HANDOFF, "not_covered")
     if best.confidence < settings.clarify_threshold:
         return Verdict(Decision.HANDOFF, "no_match")
-    choices = _choices(retrieval.candidates, settings)
-    second = retrieval.candidates[1].confidence if len(retrieval.candidates) > 1 else 0.0
-    clearly_ahead = best.confidence - second >= settings.clarify_margin
-    if best.confidence >= settings.answer_threshold and (clearly_ahead or len(choices) < 2):
+    close = _close_to_best(retrieval.candidates, settings)
+    if len(close) >= 2:
+        return Verdict(Decision.CLARIFY, "close_candidates", choices=close)
+    if best.confidence >= settings.answer_threshold:
         return Verdict(Decision.ANSWER, "match", entry=best.entry)
-    if len(choices) >= 2:
-        return Verdict(Decision.CLARIFY, "close_candidates", choices=choices)
     return Verdict(Decision.HANDOFF, "low_confidence")

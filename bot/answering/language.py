@@ -50,6 +50,7 @@ _OTHERS: dict[str, tuple[Language, ...]] = {
 _BY_CODE = {code: Language.from_iso_code_639_1(IsoCode639_1.from_str(code)) for code in SUPPORTED}
 MIN_WORDS_FOR_UNSUPPORTED = 3
 UNSUPPORTED_CONFIDENCE = 0.95
+OWN_WORDS_SHARE = 0.3
 RELIABLE_MARGIN = 0.25
 # A tie-breaker for Latin messages with no evidence at all ("ok", "hello"): the two
 # languages most people in Germany can read.
@@ -196,7 +197,8 @@ class LanguageIdentifier:
     def _unsupported(self, text: str, script: str, words: list[str]) -> str | None:
         if len(words) < MIN_WORDS_FOR_UNSUPPORTED:
             return None
-        if sum(self._vocabulary.vote(words).values()) > 0:
+        # Words only one of our languages uses make the message ours, unless they are few.
+        if sum(self._vocabulary.vote(words).values()) >= OWN_WORDS_SHARE * len(words):
             return None
         values = self._wide[script].compute_language_confidence_values(text)
         if not values:

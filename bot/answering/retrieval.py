@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.answering.embedder import Vectors
-from bot.answering.index import FloatArray, IntArray, KnowledgeIndex, LexicalIndex
+from bot.answering.index import FloatArray, IntArray, KnowledgeIndex, LexicalIndex, SearchSpace
 from bot.answering.settings import MatchSettings
 from bot.kb.model import Entry
 
@@ -40,6 +40,7 @@ class Candidate:
 
     entry: Entry
     confidence: float
+    fused: float
     semantic: float
     lexical: float
 
@@ -50,14 +51,17 @@ class Retrieval:
 
     Attributes:
         candidates: the best entries, highest confidence first.
-        not_covered: similarity to the nearest known not-covered question (0 if none).
+        not_covered: fused score of the closest known not-covered theme (-inf if none),
+            on the same scale as the candidates' ``fused``.
         guard_similarity: per guard section (``emergency.examples`` ...), the mean of the
             three highest similarities to its examples.
+        not_covered_theme: the name of that theme.
     """
 
     candidates: tuple[Candidate, ...]
     not_covered: float
     guard_similarity: dict[str, float]
+    not_covered_theme: str = ""
 
     @property
     def best(self) -> Candidate | None:
@@ -104,9 +108,9 @@ def _token_weights(index: LexicalIndex, words: list[str]) -> list[dict[int, floa
 
 
 def lexical_scores(
-    index: KnowledgeIndex, words: list[str], languages: tuple[str, ...]
+    index: SearchSpace, words: list[str], languages: tuple[str, ...]
 ) -> FloatArray:
-    """Return, per entry, the IDF-weighted share of ``words`` its phrasings cover (0..1)."""
+    """Return, per item, the IDF-weighted share of ``words`` its phrasings cover (0..1)."""
     size = index.size
     if not words or not size:
         return np.zeros(size, dtype=np.float32)
@@ -132,9 +136,9 @@ def lexical_scores(
 
 
 def semantic_scores(
-    index: KnowledgeIndex, query: Vectors, settings: MatchSettings
+    index: SearchSpace, query: Vectors, settings: MatchSettings
 ) -> FloatArray:
-    """Return, per entry, its best question similarity or answer similarity plus offset."""
+    """Return, per item, its best question similarity or answer similarity plus offset."""
     size = index.size
     question = _per_entry_max(index.question_vectors @ query, index.question_entry, size)
     answer = _per_entry_max(index.answer_vectors @ query, index.answer_entry, size)
@@ -143,10 +147,33 @@ def semantic_scores(
 
 
 def fuse(semantic: FloatArray, lexical: FloatArray, settings: MatchSettings) -> FloatArray:
-    """Combine the two scores and map them to a calibrated 0..1 confidence."""
+    """Combine the two scores into one fused score (about 0..1, unbounded below)."""
     scaled = (semantic - settings.semantic_floor) / (1.0 - settings.semantic_floor)
-    raw = settings.semantic_weight * scaled + settings.lexical_weight * lexical
-    return (1.0 / (1.0 + np.exp(-settings.slope * (raw - settings.centre)))).astype(np.float32)
+    fused: FloatArray = (
+        settings.semantic_weight * scaled + settings.lexical_weight * lexical
+    ).astype(np.float32)
+    return fused
+
+
+def calibrate(fused: FloatArray, settings: MatchSettings) -> FloatArray:
+    """Map fused scores to a 0..1 confidence (logistic, centred on ``settings.centre``)."""
+    confidence: FloatArray = (
+        1.0 / (1.0 + np.exp(-settings.slope * (fused - settings.centre)))
+    ).astype(np.float32)
+    return confidence
+
+
+def fused_scores(
+    space: SearchSpace,
+    query: Vectors,
+    words: list[str],
+    languages: tuple[str, ...],
+    settings: MatchSettings,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return (fused, semantic, lexical) scores of every item of ``space``."""
+    semantic = semantic_scores(space, query, settings)
+    lexical = lexical_scores(space, words, languages)
+    return fuse(semantic, lexical, settings), semantic, lexical
 
 
 def retrieve(
@@ -172,19 +199,22 @@ def retrieve(
     guard_similarity = {
         name: _top_mean(vectors @ query) for name, vectors in index.guard_vectors.items()
     }
-    not_covered = _top_mean(index.not_covered_vectors @ query, k=1)
-    if not index.size:
-        return Retrieval((), not_covered, guard_similarity)
     languages = tuple(dict.fromkeys((language, "de", "en")))
-    semantic = semantic_scores(index, query, settings)
-    lexical = lexical_scores(index, words, languages)
-    confidence = fuse(semantic, lexical, settings)
-    if city is not None:
-        confidence = np.where(index.city_mask(city), confidence, -1.0)
-    order = np.argsort(-confidence, kind="stable")[:limit]
+    not_covered, theme = -math.inf, ""
+    if index.themes.size:
+        theme_scores, _, _ = fused_scores(index.themes, query, words, languages, settings)
+        best_theme = int(np.argmax(theme_scores))
+        not_covered, theme = float(theme_scores[best_theme]), index.theme_names[best_theme]
+    if not index.size:
+        return Retrieval((), not_covered, guard_similarity, theme)
+    fused, semantic, lexical = fused_scores(index.space, query, words, languages, settings)
+    ranking = fused if city is None else np.where(index.city_mask(city), fused, -np.inf)
+    order = np.argsort(-ranking, kind="stable")[:limit]
+    confidence = calibrate(fused, settings)
     candidates = tuple(
-        Candidate(index.entries[i], float(confidence[i]), float(semantic[i]), float(lexical[i]))
+        Candidate(index.entries[i], float(confidence[i]), float(fused[i]), float(semantic[i]),
+                  float(lexical[i]))
         for i in order
-        if confidence[i] >= 0.0 and not math.isnan(float(confidence[i]))
+        if math.isfinite(float(ranking[i]))
     )
-    return Retrieval(candidates, not_covered, guard_similarity)
+    return Retrieval(candidates, not_covered, guard_similarity, theme)

@@ -28,27 +28,28 @@ class MatchSettings:
         slope: steepness of the logistic mapping from fused score to confidence.
         answer_threshold: minimum confidence to answer.
         clarify_threshold: minimum confidence for an entry to be offered as a choice.
-        clarify_margin: the top entry must lead the next one by this much confidence to be
-            answered directly; otherwise the close ones are offered (clarify).
-        not_covered_margin: hand off when a known not-covered question is at least this
-            much more similar (cosine) than the best entry's best phrasing.
+        clarify_margin: the top entry must lead the next one by this much fused score to
+            be answered directly; otherwise the close ones are offered (clarify).
+        not_covered_margin: hand off when a known not-covered theme's fused score is at
+            least the best entry's fused score plus this (negative: hand off even when the
+            theme is slightly behind).
         emergency_similarity: semantic emergency check: top-3 mean similarity to emergency
             examples that counts as an emergency when it also beats the contrasts.
         legal_similarity: the same for requests for legal advice.
-        guard_margin: how much the guard examples must beat the contrasts and the best
-            entry for the semantic check to fire.
+        guard_margin: how much the guard examples must beat the contrasts for the
+            semantic check to fire (they must also be at least as close as the best entry).
     """
 
-    semantic_floor: float = 0.78
-    semantic_weight: float = 0.75
-    lexical_weight: float = 0.25
+    semantic_floor: float = 0.82
+    semantic_weight: float = 0.7
+    lexical_weight: float = 0.3
     answer_offset: float = 0.03
-    centre: float = 0.45
-    slope: float = 10.0
-    answer_threshold: float = 0.55
+    centre: float = 0.40
+    slope: float = 12.0
+    answer_threshold: float = 0.5
     clarify_threshold: float = 0.35
-    clarify_margin: float = 0.06
-    not_covered_margin: float = 0.0
+    clarify_margin: float = 0.02
+    not_covered_margin: float = -0.05
     emergency_similarity: float = 0.90
-    legal_similarity: float = 0.90
+    legal_similarity: float = 0.88
     guard_margin: float = 0.02
