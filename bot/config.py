@@ -33,6 +33,7 @@ class MatchConfig(BaseModel):
     semantic_weight: float = Field(_MATCH_DEFAULTS.semantic_weight, ge=0)
     lexical_weight: float = Field(_MATCH_DEFAULTS.lexical_weight, ge=0)
     answer_offset: float = _MATCH_DEFAULTS.answer_offset
+    top_k: int = Field(_MATCH_DEFAULTS.top_k, ge=1, le=20)
     centre: float = _MATCH_DEFAULTS.centre
     slope: float = Field(_MATCH_DEFAULTS.slope, gt=0)
     answer_threshold: float = Field(_MATCH_DEFAULTS.answer_threshold, ge=0, le=1)

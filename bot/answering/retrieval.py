@@ -135,12 +135,35 @@ def lexical_scores(
     return sums / np.float32(total) if total else sums
 
 
+def _per_entry_top_mean(values: FloatArray, owners: IntArray, size: int, k: int) -> FloatArray:
+    """Mean of each owner's ``k`` highest values (of all it has, if fewer); -1 if none."""
+    if not len(values):
+        return np.full(size, -1.0, dtype=np.float32)
+    order = np.lexsort((values, owners))
+    ranked = values[order]
+    counts = np.bincount(owners, minlength=size)
+    ends = np.cumsum(counts)
+    total = np.zeros(size, dtype=np.float32)
+    for j in range(k):
+        present = counts > j
+        total[present] += ranked[ends[present] - 1 - j]
+    taken = np.minimum(counts, k)
+    return np.where(taken > 0, total / np.maximum(taken, 1), -1.0).astype(np.float32)
+
+
 def semantic_scores(
     index: SearchSpace, query: Vectors, settings: MatchSettings
 ) -> FloatArray:
-    """Return, per item, its best question similarity or answer similarity plus offset."""
+    """Return, per item, the mean of its best question similarities (``settings.top_k``),
+    or its best answer similarity plus an offset, whichever is higher.
+
+    Averaging the few best phrasings rewards an entry that several phrasings support over
+    one that a single phrasing resembles by chance.
+    """
     size = index.size
-    question = _per_entry_max(index.question_vectors @ query, index.question_entry, size)
+    question = _per_entry_top_mean(
+        index.question_vectors @ query, index.question_entry, size, settings.top_k
+    )
     answer = _per_entry_max(index.answer_vectors @ query, index.answer_entry, size)
     answer = np.where(answer > -1.0, answer + settings.answer_offset, -1.0)
     return np.maximum(question, answer).astype(np.float32)

@@ -24,6 +24,7 @@ class MatchSettings:
         lexical_weight: weight of the lexical coverage (0..1) in the fused score.
         answer_offset: added to answer-passage similarity (passages score lower than
             question-to-question pairs for the same fit).
+        top_k: how many of an entry's most similar phrasings are averaged.
         centre: fused score that maps to confidence 0.5.
         slope: steepness of the logistic mapping from fused score to confidence.
         answer_threshold: minimum confidence to answer.
@@ -44,11 +45,12 @@ class MatchSettings:
     semantic_weight: float = 0.7
     lexical_weight: float = 0.3
     answer_offset: float = 0.03
-    centre: float = 0.40
+    top_k: int = 3
+    centre: float = 0.36
     slope: float = 12.0
     answer_threshold: float = 0.5
     clarify_threshold: float = 0.35
-    clarify_margin: float = 0.02
+    clarify_margin: float = 0.01
     not_covered_margin: float = -0.05
     emergency_similarity: float = 0.90
     legal_similarity: float = 0.88

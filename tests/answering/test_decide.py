@@ -43,7 +43,8 @@ def test_clear_leader_is_answered() -> None:
                      retrieval=retrieval(candidate("a", 0.7), candidate("b", 0.5)),
                      settings=SETTINGS)
     assert verdict.decision is Decision.ANSWER
-    assert verdict.entry is not None and verdict.entry.id == "a"
+    assert verdict.entry is not None
+    assert verdict.entry.id == "a"
 
 
 def test_close_candidates_are_offered_as_choices() -> None:

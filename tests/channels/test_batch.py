@@ -34,7 +34,8 @@ def test_every_line_gets_exactly_the_contract_keys_in_order(small_assistant: Ass
     for record in records:
         assert set(record) == KEYS
         assert record["decision"] in DECISIONS
-        assert isinstance(record["candidates"], list) and len(record["candidates"]) <= 3
+        assert isinstance(record["candidates"], list)
+        assert len(record["candidates"]) <= 3
         assert 0.0 <= record["score"] <= 1.0
         assert record["reply"]
         assert set(record["notices"]) <= {"no_legal_advice", "fallback_language",
@@ -72,12 +73,14 @@ def test_jsonl_command_answers_each_line_before_the_next_arrives(tmp_path: Path)
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, env=env,
     )
-    assert process.stdin is not None and process.stdout is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
     try:
         process.stdin.write(json.dumps({"id": 1, "text": "Gibt es Sport für Kinder?"}) + "\n")
         process.stdin.flush()
         first = json.loads(process.stdout.readline())
-        assert first["id"] == 1 and first["entry_id"] == "sport"
+        assert first["id"] == 1
+        assert first["entry_id"] == "sport"
         process.stdin.write("{broken\n")
         process.stdin.flush()
         second = json.loads(process.stdout.readline())
