@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.assistant import Assistant
-from bot.config import Settings, load_settings
+from bot.config import MatchConfig, Settings, load_settings
 from bot.runtime import Runtime, build_runtime
 from tests.fakes import FakeEmbedder
 
@@ -15,10 +15,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
+# The fake embedder's similarities are not e5's: unrelated texts sit lower, and the small
+# knowledge base has only two phrasings per language, so the best phrasing alone decides.
+FAKE_MATCH = MatchConfig(top_k=1)
+
+
 @pytest.fixture
 def small_settings(tmp_path: Path) -> Settings:
     """Settings for the small fixture knowledge base, with a throw-away data folder."""
-    return load_settings(knowledge_dir=FIXTURES / "kb_small", data_dir=tmp_path / "data")
+    return load_settings(knowledge_dir=FIXTURES / "kb_small", data_dir=tmp_path / "data",
+                         match=FAKE_MATCH)
 
 
 @pytest.fixture

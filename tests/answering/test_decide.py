@@ -49,8 +49,8 @@ def test_clear_leader_is_answered() -> None:
 
 def test_close_candidates_are_offered_as_choices() -> None:
     verdict = decide(has_content=True, guard_hits=(), unsupported_language=None,
-                     retrieval=retrieval(candidate("a", 0.60), candidate("b", 0.59),
-                                         candidate("c", 0.585), candidate("d", 0.2)),
+                     retrieval=retrieval(candidate("a", 0.600), candidate("b", 0.597),
+                                         candidate("c", 0.595), candidate("d", 0.2)),
                      settings=SETTINGS)
     assert verdict.decision is Decision.CLARIFY
     assert [e.id for e in verdict.choices] == ["a", "b", "c"]

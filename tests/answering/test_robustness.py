@@ -13,6 +13,7 @@ from bot.answering.outcome import Decision, Incoming, Notice
 from bot.config import load_settings
 from bot.languages import SUPPORTED
 from bot.runtime import build_runtime
+from tests.conftest import FAKE_MATCH
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -21,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     data = tmp_path_factory.mktemp("data")
-    config = load_settings(knowledge_dir=FIXTURES / "kb_small", data_dir=data)
+    config = load_settings(knowledge_dir=FIXTURES / "kb_small", data_dir=data, match=FAKE_MATCH)
     return build_runtime(config, embedder=FakeEmbedder(), progress=None).assistant
 
 

@@ -93,9 +93,11 @@ def test_conflicting_krefeld_address_is_flagged_and_names_both() -> None:
     contact = LOADED.knowledge.get("krefeld-ki-contact")
     assert contact is not None
     assert contact.needs_review
-    assert "Petersstraße" in contact.review_note and "Konrad-Adenauer-Platz" in contact.review_note
+    assert "Petersstraße" in contact.review_note
+    assert "Konrad-Adenauer-Platz" in contact.review_note
     german = contact.translations["de"].answer
-    assert "Petersstraße 118" in german and "Konrad-Adenauer-Platz 17" in german
+    assert "Petersstraße 118" in german
+    assert "Konrad-Adenauer-Platz 17" in german
     assert not contact.contact.address, "the contact block must not silently pick one address"
 
 
