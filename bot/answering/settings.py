@@ -52,6 +52,6 @@ class MatchSettings:
     clarify_threshold: float = 0.35
     clarify_margin: float = 0.01
     not_covered_margin: float = -0.05
-    emergency_similarity: float = 0.90
+    emergency_similarity: float = 0.86
     legal_similarity: float = 0.88
     guard_margin: float = 0.02

@@ -20,7 +20,7 @@ from bot.i18n import translator
 from bot.languages import LANGUAGES, SUPPORTED
 from bot.runtime import build_runtime
 
-__all__ = ["ChatSession", "run"]
+__all__ = ["ChatSession", "converse", "run"]
 
 CITIES = ("krefeld", "essen")
 
@@ -117,8 +117,12 @@ def _print_reply(text: str, rtl: bool, out: TextIO) -> None:
 
 def run(settings: Settings, *, city: str | None, language: str | None,
         stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
-    """Run the conversation until ``/quit`` or end of input."""
-    session = ChatSession(build_runtime(settings).assistant, city, language)
+    """Build the assistant and run the conversation until ``/quit`` or end of input."""
+    return converse(ChatSession(build_runtime(settings).assistant, city, language), stdin, out)
+
+
+def converse(session: ChatSession, stdin: TextIO, out: TextIO) -> int:
+    """Read lines from ``stdin`` and print replies until ``/quit`` or end of input."""
     _print_reply(session.greeting(), False, out)
     while True:
         if stdin.isatty():
