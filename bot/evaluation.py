@@ -158,10 +158,10 @@ def report(scored: list[Scored], out: TextIO, max_failures: int = 50) -> None:
 
 
 def run(settings: Settings, path: Path, *, max_failures: int = 50,
-        out: TextIO = sys.stdout) -> int:
+        out: TextIO | None = None) -> int:
     """Score the assistant built from ``settings`` on the file at ``path``."""
     from bot.runtime import build_runtime
 
     assistant = build_runtime(settings).assistant
-    report(evaluate(assistant, load_cases(path)), out, max_failures)
+    report(evaluate(assistant, load_cases(path)), out or sys.stdout, max_failures)
     return 0

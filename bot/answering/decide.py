@@ -5,6 +5,7 @@ Order matters and is deliberate:
 1. emergency (a person in danger gets the numbers, whatever else the message says);
 2. legal advice (the assistant must not appear to assess a personal legal case);
 3. a request for a person;
+   (explicit phrases first; then the semantic net: close to emergency, then legal examples)
 4. a message in a language the assistant does not speak;
 5. a known not-covered question (housing, Jobcenter money ...) that beats every entry;
 6. retrieval: answer when the best entry is confident and clearly ahead, clarify when a few
@@ -74,16 +75,17 @@ def decide(
     if not has_content:
         return Verdict(Decision.CLARIFY, "empty")
     kinds = {hit.kind for hit in guard_hits}
-    if GuardKind.EMERGENCY in kinds or semantic_guard(
-        retrieval, "emergency", settings.emergency_similarity, settings.guard_margin
-    ):
+    if GuardKind.EMERGENCY in kinds:
         return Verdict(Decision.EMERGENCY, "guard:emergency")
-    if GuardKind.LEGAL in kinds or semantic_guard(
-        retrieval, "legal", settings.legal_similarity, settings.guard_margin
-    ):
+    if GuardKind.LEGAL in kinds:
         return Verdict(Decision.LEGAL_REFERRAL, "guard:legal")
     if GuardKind.HUMAN in kinds:
         return Verdict(Decision.HANDOFF, "human_requested")
+    if semantic_guard(retrieval, "emergency", settings.emergency_similarity,
+                      settings.guard_margin):
+        return Verdict(Decision.EMERGENCY, "guard:emergency:semantic")
+    if semantic_guard(retrieval, "legal", settings.legal_similarity, settings.guard_margin):
+        return Verdict(Decision.LEGAL_REFERRAL, "guard:legal:semantic")
     if unsupported_language:
         return Verdict(Decision.HANDOFF, "unsupported_language")
     best = retrieval.best

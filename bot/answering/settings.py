@@ -3,7 +3,8 @@
 The defaults were chosen from measurements (``benchmarks/quality.py`` and
 ``wegweiser eval``) on the starter knowledge base; the closing note of each change that
 moves them says why. Every value can be overridden from the environment
-(``WEGWEISER_MATCH_<NAME>``, see :mod:`bot.config`).
+(``WEGWEISER_MATCH__<NAME>``, two underscores, e.g.
+``WEGWEISER_MATCH__ANSWER_THRESHOLD=0.6``; see :mod:`bot.config`).
 """
 
 from __future__ import annotations

@@ -116,9 +116,10 @@ def _print_reply(text: str, rtl: bool, out: TextIO) -> None:
 
 
 def run(settings: Settings, *, city: str | None, language: str | None,
-        stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+        stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     """Build the assistant and run the conversation until ``/quit`` or end of input."""
-    return converse(ChatSession(build_runtime(settings).assistant, city, language), stdin, out)
+    session = ChatSession(build_runtime(settings).assistant, city, language)
+    return converse(session, stdin or sys.stdin, out or sys.stdout)
 
 
 def converse(session: ChatSession, stdin: TextIO, out: TextIO) -> int:

@@ -49,8 +49,9 @@ def _confusable_problems(knowledge: KnowledgeBase, pairs: list[ConfusablePair],
     return problems
 
 
-def check(settings: Settings, *, confusables: bool = True, out: TextIO = sys.stdout) -> int:
+def check(settings: Settings, *, confusables: bool = True, out: TextIO | None = None) -> int:
     """Validate the knowledge folder; print ``path:line: message`` lines; 1 on errors."""
+    out = out or sys.stdout
     folder = settings.knowledge_dir
     result = load_knowledge(folder)
     knowledge = result.knowledge
@@ -78,8 +79,9 @@ def check(settings: Settings, *, confusables: bool = True, out: TextIO = sys.std
     return 1 if errors else 0
 
 
-def stats(settings: Settings, *, as_json: bool = False, out: TextIO = sys.stdout) -> int:
+def stats(settings: Settings, *, as_json: bool = False, out: TextIO | None = None) -> int:
     """Print entries per city and language coverage (or JSON for scripts)."""
+    out = out or sys.stdout
     knowledge = load_knowledge(settings.knowledge_dir).knowledge
     rows: list[dict[str, Any]] = [
         {

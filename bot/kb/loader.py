@@ -157,6 +157,11 @@ def _parse_translation(code: str, raw: Any, report: _Reporter) -> Translation | 
         report.error(f"'questions' of the '{code}' version must be a list",
                      "translations", code, "questions")
         questions_raw = []
+    for index, item in enumerate(questions_raw):
+        if not isinstance(item, str):
+            report.error(f"question {index + 1} of the '{code}' version is not plain text: put it "
+                         "in quotes (a ': ' or '#' inside a question needs quotes)",
+                         "translations", code, "questions", index)
     questions = tuple(q for q in (_as_text(item) for item in questions_raw) if q)
     return Translation(
         language=code,

@@ -102,3 +102,10 @@ def test_message_without_content_asks_for_a_question() -> None:
 
 def test_empty_knowledge_base_hands_off() -> None:
     assert decide_on(retrieval()) is Decision.HANDOFF
+
+
+def test_explicit_legal_phrase_beats_the_semantic_emergency_net() -> None:
+    close = {"emergency.examples": 0.95, "emergency.contrast": 0.80}
+    hit = GuardHit(GuardKind.LEGAL, "vermieter + darf")
+    assert decide_on(retrieval(candidate("a", 0.3, semantic=0.85), guards=close), hit) is (
+        Decision.LEGAL_REFERRAL)

@@ -99,7 +99,8 @@ def test_answer_names_its_source_and_date_and_contact(real_assistant: Assistant)
     outcome = real_assistant.answer(Incoming("Was ist das Rucksack-Programm?", city="krefeld"))
     assert outcome.entry_id == "krefeld-rucksack"
     text = outcome.reply.as_text()
-    assert "Quelle:" in text and "Wir leben Vielfalt" in text
+    assert "Quelle:" in text
+    assert "Wir leben Vielfalt" in text
     assert "02151/86-2502" in text
 
 

@@ -38,7 +38,8 @@ def test_numbered_choice_answers_the_chosen_entry(small_assistant: Assistant) ->
     session.state = session.state.__class__(city="krefeld", language="de",
                                             chosen_language="de", choices=("school", "sport"))
     reply = session.handle("2")
-    assert reply is not None and "Sportprojekte" in reply
+    assert reply is not None
+    assert "Sportprojekte" in reply
     assert session.state.choices == ()
 
 
@@ -48,5 +49,6 @@ def test_quit_ends_and_end_of_input_ends(small_assistant: Assistant) -> None:
                       io.StringIO("Is there sport for children?\n\n/quit\nnever read\n"), out)
     assert status == 0
     text = out.getvalue()
-    assert "Wegweiser" in text and "sports projects" in text
+    assert "Wegweiser" in text
+    assert "sports projects" in text
     assert "never read" not in text

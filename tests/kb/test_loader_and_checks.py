@@ -91,3 +91,18 @@ def test_entry_without_question_phrasings_still_loads(tmp_path: Path) -> None:
     result = load_knowledge(tmp_path)
     assert [e.id for e in result.knowledge.entries] == ["bare"]
     assert result.knowledge.entries[0].translations["en"].questions == ()
+
+
+def test_question_that_yaml_reads_as_a_mapping_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "nrw"
+    folder.mkdir()
+    (folder / "colon.yaml").write_text(
+        "id: colon\ncity: nrw\naudience: residents\ncategory: about\nsources: []\n"
+        "last_checked: 2026-01-01\ntranslations:\n  de:\n    answer: Antwort.\n"
+        "    questions:\n      - Frage: was ist das?\n      - Zweite Frage\n",
+        encoding="utf-8",
+    )
+    result = load_knowledge(tmp_path)
+    rendered = [p.render() for p in result.problems]
+    assert any(":11: error: question 1 of the 'de' version is not plain text" in r
+               for r in rendered), rendered
