@@ -20,11 +20,14 @@ from bot.languages import LANGUAGES, SUPPORTED
 __all__ = ["MAX_ANSWER_WORDS", "STALE_AFTER_DAYS", "check_entries"]
 
 STALE_AFTER_DAYS = 365
-MAX_ANSWER_WORDS = 120
+MAX_ANSWER_WORDS = 90
 MIN_QUESTIONS = 2
 _PHONE = re.compile(r"^\+?\d[\d /()\-]{4,}\d$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _WEB = re.compile(r"^(https?://)?(www\.)?[\w-]+(\.[\w-]+)+(/\S*)?$")
+# In right-to-left text, a line that ends with a Latin word and Latin punctuation is shown
+# with the punctuation on the wrong side.
+_RTL_BAD_LINE_END = re.compile(r"[A-Za-z0-9)\]][.:!?,;]\s*$")
 
 
 def _digits(text: str) -> int:
@@ -76,8 +79,17 @@ class _EntryChecker:
                                    *at, "answer")
             elif len(version.answer.split()) > MAX_ANSWER_WORDS:
                 yield self.problem(Severity.WARNING, f"the '{code}' answer has "
-                                   f"{len(version.answer.split())} words; keep chat answers under "
-                                   f"about {MAX_ANSWER_WORDS}", *at, "answer")
+                                   f"{len(version.answer.split())} words; keep chat answers to "
+                                   "about 80 words", *at, "answer")
+            if code in LANGUAGES and LANGUAGES[code].rtl:
+                for line in version.answer.splitlines():
+                    if _RTL_BAD_LINE_END.search(line):
+                        yield self.problem(Severity.WARNING, f"a '{code}' answer line ends with a "
+                                           "Latin word and Latin punctuation; right to left it "
+                                           "shows on the wrong side: end the line with "
+                                           f"{LANGUAGES[code].native_name} words",
+                                           *at, "answer")
+                        break
             if not version.title:
                 yield self.problem(Severity.WARNING, f"the '{code}' version has no 'title' "
                                    "(shown on buttons)", *at)

@@ -106,3 +106,21 @@ def test_question_that_yaml_reads_as_a_mapping_is_reported(tmp_path: Path) -> No
     rendered = [p.render() for p in result.problems]
     assert any(":11: error: question 1 of the 'de' version is not plain text" in r
                for r in rendered), rendered
+
+
+def test_right_to_left_line_ending_in_latin_punctuation_is_a_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "nrw"
+    folder.mkdir()
+    (folder / "rtl.yaml").write_text(
+        "id: rtl\ncity: nrw\naudience: residents\ncategory: about\nsources: []\n"
+        "last_checked: 2026-01-01\ntranslations:\n"
+        "  de: {answer: Gehen Sie zum Gesundheitsamt., questions: [a, b]}\n"
+        "  ar: {answer: اذهبوا إلى Gesundheitsamt., questions: [a, b]}\n",
+        encoding="utf-8",
+    )
+    result = load_knowledge(tmp_path)
+    problems = check_entries(result.knowledge.entries, today=TODAY, sources=None)
+    rtl = [p for p in problems if "right to left" in p.message]
+    assert len(rtl) == 1
+    assert rtl[0].severity is Severity.WARNING
+    assert "'ar'" in rtl[0].message
