@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                      help='read {"id", "text", "city"} lines on stdin, write one JSON line each')
     ask.add_argument("text", nargs="*", help="the question")
 
+    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
+
     evaluate = commands.add_parser("eval", help="score the assistant on an evaluation file")
     _add_common(evaluate, city=False)
     evaluate.add_argument("file", type=Path, help="JSON lines as in tests/fixtures/eval/dev.jsonl")
@@ -97,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.jsonl:
             return batch.run_jsonl(settings, city=args.city, stdin=sys.stdin, stdout=sys.stdout)
         return batch.run_one(settings, " ".join(args.text), city=args.city, as_json=args.json)
+    if args.command == "run":
+        from bot.channels.telegram import runner
+
+        return runner.run(settings)
     if args.command == "eval":
         from bot import evaluation
 

@@ -9,12 +9,13 @@ import dataclasses
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.answering.settings import MatchSettings
 
-__all__ = ["DEFAULT_KNOWLEDGE_DIR", "ConfigError", "Settings", "load_settings"]
+__all__ = ["DEFAULT_KNOWLEDGE_DIR", "ConfigError", "Settings", "StaffProfile", "load_settings",
+           "require_telegram"]
 
 DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 _MATCH_DEFAULTS = MatchSettings()
@@ -50,6 +51,18 @@ class MatchConfig(BaseModel):
                                 for f in dataclasses.fields(MatchSettings)})
 
 
+class StaffProfile(BaseModel):
+    """A KI staff member: who to mention for which languages and cities."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    user_id: int
+    name: str
+    username: str | None = None
+    languages: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+
+
 class Settings(BaseSettings):
     """Deployment settings. Every field can be set as ``WEGWEISER_<FIELD>``."""
 
@@ -64,10 +77,31 @@ class Settings(BaseSettings):
     embedding_threads: int | None = Field(None, ge=1, le=64)
     match: MatchConfig = MatchConfig()
 
+    database_url: str | None = None
+    cities: tuple[Literal["krefeld", "essen"], ...] = ("krefeld", "essen")
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    staff_chat_id: int | None = None
+    staff_profiles: tuple[StaffProfile, ...] = ()
+    show_staff_names: bool = False
+    office_hours: str | None = None
+    reminder_minutes: int = Field(120, ge=1)
+    retention_days: int = Field(90, ge=1)
+    rate_limit_per_minute: int = Field(12, ge=1)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
     @property
     def cache_dir(self) -> Path:
         """Where derived data (the embedding cache) is kept."""
         return self.data_dir / "cache"
+
+    @property
+    def database(self) -> str:
+        """The database URL: ``WEGWEISER_DATABASE_URL`` or a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'wegweiser.db').resolve()}"
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -87,3 +121,18 @@ def load_settings(**overrides: object) -> Settings:
             f"setting WEGWEISER_KNOWLEDGE_DIR: the folder {settings.knowledge_dir} does not exist"
         )
     return settings
+
+
+def require_telegram(settings: Settings) -> tuple[str, int]:
+    """Return the bot token and staff chat id, or fail with one clear line.
+
+    Raises:
+        ConfigError: when either is missing.
+    """
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise ConfigError("setting WEGWEISER_TELEGRAM_TOKEN is missing: create a bot with "
+                          "@BotFather and set its token (see README)")
+    if settings.staff_chat_id is None:
+        raise ConfigError("setting WEGWEISER_STAFF_CHAT_ID is missing: the id of the staff "
+                          "group (a negative number, see README)")
+    return settings.telegram_token.get_secret_value(), settings.staff_chat_id

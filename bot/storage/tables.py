@@ -32,7 +32,7 @@ def utcnow() -> dt.datetime:
 class Base(DeclarativeBase):
     """Base class of all tables."""
 
-    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}  # noqa: RUF012 - SQLAlchemy API
 
 
 class Conversation(Base):

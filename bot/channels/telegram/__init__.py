@@ -1,0 +1,1 @@
+"""The Telegram channel: thin handlers, rendering, and delivery of the outbox."""
