@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = ["BotApiError", "FakeBotApi", "parse_html", "parse_markdown_v2"]
 
@@ -773,7 +773,7 @@ class FakeBotApi:
     def _dispatch_http(self, verb: str, path: str, content_type: str,
                        body: bytes) -> tuple[int, bytes, str]:
         parts = urlsplit(path)
-        route = parts.path
+        route = unquote(parts.path)  # httpx sends the token's ':' as %3A in file URLs
         file_prefix = f"/file/bot{self.token}/"
         if verb == "GET" and route.startswith(file_prefix):
             return self._serve_file(route.removeprefix(file_prefix))

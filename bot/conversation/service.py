@@ -400,7 +400,8 @@ class ConversationService:
         ticket = t.Ticket(conversation_id=conversation.id, status=TicketStatus.OPEN.value,
                           channel=conversation.channel, city=conversation.city,
                           language=language, person_name=(person_name or "")[:128] or None,
-                          candidates=list(conversation.pending_candidates or []))
+                          candidates=list(conversation.pending_candidates or []),
+                          created_at=self.now())
         session.add(ticket)
         await session.flush()
         kind, _, ref = (conversation.pending_attachment or "").partition(":")
