@@ -1,14 +1,24 @@
-"""Shared fixtures: a small assistant on a fake embedder, and the real one on the real model."""
+"""Shared fixtures: assistants (fake and real embedder) and real databases (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.answering.assistant import Assistant
-from bot.config import MatchConfig, Settings, load_settings
+from bot.config import MatchConfig, Settings, StaffProfile, load_settings
+from bot.conversation.service import ConversationService
 from bot.runtime import Runtime, build_runtime
+from bot.storage.db import Database
 from tests.fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -45,3 +55,123 @@ def real_runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
 def real_assistant(real_runtime: Runtime) -> Assistant:
     """The real assistant (built once per test session)."""
     return real_runtime.assistant
+
+
+STAFF_CHAT = -1001234567890
+
+
+def _postgres_binaries() -> Path | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "pg_ctl").exists():
+            return candidate
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server in a temporary directory, for the whole test session.
+
+    PostgreSQL refuses to run as root; as root (CI) the server runs as the ``postgres``
+    system user that Debian's package creates.
+    """
+    binaries = _postgres_binaries()
+    if binaries is None:
+        pytest.fail("PostgreSQL binaries not found: install the postgresql package")
+    root = Path(tempfile.mkdtemp(prefix="wegweiser-pg-"))
+    root.chmod(0o755)
+    data = root / "data"
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        account = pwd.getpwnam("postgres")
+        os.chown(root, account.pw_uid, account.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-A", "trust",
+                    "-U", "postgres", "--no-sync"], check=True, capture_output=True)
+    options = f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
+                    "-l", str(root / "log"), "-w", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast",
+                        "stop"], check=False, capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    """Settings for service tests: small knowledge base, staff group, one staff profile."""
+    values: dict[str, object] = {
+        "knowledge_dir": FIXTURES / "kb_small",
+        "data_dir": tmp_path / "data",
+        "match": FAKE_MATCH,
+        "database_url": database_url,
+        "staff_chat_id": STAFF_CHAT,
+        "staff_profiles": (StaffProfile(user_id=7, name="Amira", username="amira",
+                                        languages=("ar", "de"), cities=("krefeld",)),),
+        "rate_limit_per_minute": 30,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+class Clock:
+    """A clock tests can move forward."""
+
+    def __init__(self) -> None:
+        self.current = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += dt.timedelta(**delta)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database: a SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    else:
+        base = request.getfixturevalue("postgres_url")
+        url = await _fresh_postgres_database(base, request.node.name)
+    db = await Database.open(url)
+    yield db
+    await db.close()
+
+
+async def _fresh_postgres_database(base: str, name: str) -> str:
+    import re
+
+    import asyncpg
+
+    database = "t_" + re.sub(r"[^a-z0-9]", "_", name.lower())[:50]
+    connection = await asyncpg.connect(base.replace("postgresql://", "postgres://"))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        await connection.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await connection.close()
+    return base.rsplit("/", 1)[0] + f"/{database}"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def service_factory(tmp_path: Path, small_assistant: Assistant, clock: Clock):  # type: ignore[no-untyped-def]
+    """Build a service on a given database with optional setting overrides."""
+    def build(db: Database, **overrides: object) -> ConversationService:
+        settings = make_settings(tmp_path, db.url, **overrides)
+        return ConversationService(db, lambda: small_assistant, settings, now=clock)
+    return build

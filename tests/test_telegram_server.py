@@ -361,6 +361,35 @@ def test_get_updates_offset_and_long_poll(api: FakeBotApi) -> None:
     assert api.delivered == [first, second, second, first, later["result"][0]["update_id"]]
 
 
+def test_webhook_edits_and_members(api: FakeBotApi) -> None:
+    base = f"{api.base_url}{TOKEN}"
+    original = api.user_message(USER, "Frage", username="anna")
+    api.set_member_status(STAFF_GROUP, 9, "left")
+    with httpx.Client() as client:
+        (first,) = client.post(f"{base}/getUpdates").json()["result"]
+        edited = api.edited_message(USER, first["message"]["message_id"], "Frage, korrigiert")
+        assert client.post(f"{base}/setWebhook", json={"url": "https://example.org/hook"}
+                           ).json()["result"] is True
+        conflict = client.post(f"{base}/getUpdates")
+        info = client.post(f"{base}/getWebhookInfo").json()["result"]
+        client.post(f"{base}/deleteWebhook")
+        updates = client.post(f"{base}/getUpdates", json={"offset": original + 1}).json()
+        member = client.post(f"{base}/getChatMember",
+                             json={"chat_id": STAFF_GROUP, "user_id": 9}).json()["result"]
+        chat = client.post(f"{base}/getChat", json={"chat_id": USER}).json()["result"]
+
+    assert conflict.status_code == 409
+    assert info["url"] == "https://example.org/hook"
+    assert info["pending_update_count"] == 2
+    (update,) = updates["result"]
+    assert update["update_id"] == edited
+    assert update["edited_message"]["text"] == "Frage, korrigiert"
+    assert update["edited_message"]["message_id"] == first["message"]["message_id"]
+    assert "edit_date" in update["edited_message"]
+    assert member["status"] == "left"
+    assert chat["username"] == "anna"
+
+
 # -- a whole Application, polling --------------------------------------------------------------
 
 

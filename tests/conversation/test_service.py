@@ -10,7 +10,7 @@ from bot.conversation.model import EventKind, Outgoing, PersonEvent, StaffEvent,
 from bot.conversation.service import ConversationService
 from bot.storage import tables as t
 from bot.storage.db import Database
-from tests.conversation.conftest import STAFF_CHAT, Clock
+from tests.conftest import STAFF_CHAT, Clock
 
 CHAT = "4711"
 

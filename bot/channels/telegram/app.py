@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -98,10 +99,25 @@ class TelegramBot:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
+    async def _initialize(self) -> None:
+        """Connect to Telegram, waiting (with growing pauses) while it is unreachable."""
+        pause = 1.0
+        while True:
+            try:
+                await self.application.initialize()
+                await self.register_commands()
+                return
+            except (NetworkError, TelegramError) as exc:
+                if isinstance(exc, InvalidToken):
+                    raise
+                logger.warning("Telegram is not reachable (%s); trying again in %.0f s",
+                               exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(30.0, pause * 2)
+
     async def start(self, *, polling: bool = True) -> None:
         """Start the application, the dispatcher, the jobs and (optionally) polling."""
-        await self.application.initialize()
-        await self.register_commands()
+        await self._initialize()
         await self.application.start()
         self._stop.clear()
         self._tasks = [
