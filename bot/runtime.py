@@ -6,6 +6,7 @@ cache and the catalogues, and shows a progress bar while new texts are embedded.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import time
@@ -29,6 +30,8 @@ __all__ = ["Runtime", "build_runtime", "tqdm_progress"]
 
 logger = logging.getLogger(__name__)
 GUARDS = ("emergency", "legal", "human")
+# Questions repeat ("Hallo", "telefon KI?"); recent query vectors are kept in memory.
+QUERY_CACHE_SIZE = 4096
 
 
 def tqdm_progress(total: int) -> Callable[[int], None]:
@@ -88,9 +91,11 @@ def build_runtime(
     cached.save()
     identifier = LanguageIdentifier(index.vocabulary)
 
+    @functools.lru_cache(maxsize=QUERY_CACHE_SIZE)
     def embed_query(text: str) -> Vectors:
         vectors: Vectors = model.embed_queries([text])
         first: Vectors = vectors[0]
+        first.setflags(write=False)  # shared by the cache: nobody may change it
         return first
 
     assistant = Assistant(

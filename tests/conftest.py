@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -20,6 +14,7 @@ from bot.conversation.service import ConversationService
 from bot.runtime import Runtime, build_runtime
 from bot.storage.db import Database
 from tests.fakes import FakeEmbedder
+from tests.postgres import postgres_cluster
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -60,50 +55,11 @@ def real_assistant(real_runtime: Runtime) -> Assistant:
 STAFF_CHAT = -1001234567890
 
 
-def _postgres_binaries() -> Path | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "pg_ctl").exists():
-            return candidate
-    found = shutil.which("pg_ctl")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL server in a temporary directory, for the whole test session.
-
-    PostgreSQL refuses to run as root; as root (CI) the server runs as the ``postgres``
-    system user that Debian's package creates.
-    """
-    binaries = _postgres_binaries()
-    if binaries is None:
-        pytest.fail("PostgreSQL binaries not found: install the postgresql package")
-    root = Path(tempfile.mkdtemp(prefix="wegweiser-pg-"))
-    root.chmod(0o755)
-    data = root / "data"
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        account = pwd.getpwnam("postgres")
-        os.chown(root, account.pw_uid, account.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    subprocess.run([*prefix, str(binaries / "initdb"), "-D", str(data), "-A", "trust",
-                    "-U", "postgres", "--no-sync"], check=True, capture_output=True)
-    options = f"-p {port} -k {root} -h 127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                    "-l", str(root / "log"), "-w", "start"], check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*prefix, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast",
-                        "stop"], check=False, capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    """A real PostgreSQL server in a temporary directory, for the whole test session."""
+    with postgres_cluster() as url:
+        yield url
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:

@@ -55,19 +55,28 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True, slots=True)
 class PhraseSet:
-    """A named set of compiled phrases; ``first_match`` says which phrase fired."""
+    """A set of compiled phrases; ``first_match`` says which phrase fired.
+
+    All phrases are also joined into one alternation, so a message that matches none of them
+    (the usual case) costs one regular-expression search, not one per phrase.
+    """
 
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    combined: re.Pattern[str] | None
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> PhraseSet:
         """Compile ``phrases`` (duplicates are kept once)."""
         unique = tuple(dict.fromkeys(p.strip() for p in phrases if p and p.strip()))
-        return cls(unique, tuple(compile_phrase(p) for p in unique))
+        patterns = tuple(compile_phrase(p) for p in unique)
+        combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+        return cls(unique, patterns, combined)
 
     def first_match(self, key: str) -> str | None:
         """Return the first phrase that occurs in the matching key ``key``, else None."""
+        if self.combined is None or self.combined.search(key) is None:
+            return None
         for phrase, pattern in zip(self.phrases, self.patterns, strict=True):
             if pattern.search(key):
                 return phrase

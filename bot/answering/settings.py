@@ -53,6 +53,6 @@ class MatchSettings:
     clarify_threshold: float = 0.35
     clarify_margin: float = 0.01
     not_covered_margin: float = -0.05
-    emergency_similarity: float = 0.86
+    emergency_similarity: float = 0.90
     legal_similarity: float = 0.88
     guard_margin: float = 0.02

@@ -32,7 +32,7 @@ def answer(assistant: Assistant, text: str, city: str = "krefeld") -> tuple[str,
          "essen-newcomer-education", "uk"),
         ("krefeld", "می‌خواهم داوطلب شوم و به پناهجوها کمک کنم", "krefeld-volunteering", "fa"),
         ("krefeld", "Vreau să fac voluntariat în Krefeld", "krefeld-volunteering", "ro"),
-        ("essen", "Кой ръководи интеграционния съвет в Есен?", "essen-integration-council", "bg"),
+        ("essen", "Какво прави интеграционният съвет в Есен?", "essen-integration-council", "bg"),
         ("krefeld", "ما هو برنامج Rucksack في المدرسة الابتدائية؟", "krefeld-rucksack", "ar"),
     ],
 )

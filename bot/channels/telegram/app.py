@@ -55,19 +55,16 @@ class TelegramBot:
 
     def __init__(self, service: ConversationService, token: str, staff_chat_id: int | None, *,
                  api_url: str = "https://api.telegram.org/bot",
-                 webhook_secret: str | None = None, poll_timeout: int = 30) -> None:
+                 webhook_secret: str | None = None, poll_timeout: int = 30,
+                 flood_control: bool = True) -> None:
         self.service = service
         self.staff_chat_id = staff_chat_id
         self.webhook_secret = webhook_secret
         self.poll_timeout = poll_timeout
-        self.application: Application[Any, Any, Any, Any, Any, Any] = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(api_url)
-            .rate_limiter(AIORateLimiter(max_retries=3))
-            .concurrent_updates(64)
-            .build()
-        )
+        builder = ApplicationBuilder().token(token).base_url(api_url).concurrent_updates(64)
+        if flood_control:  # Telegram's limits: about 30 messages/s, 20/min per group
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         handlers = TelegramHandlers(service, staff_chat_id)
         self.application.add_handler(CallbackQueryHandler(handlers.on_callback))
         self.application.add_handler(MessageHandler(filters.ALL, handlers.on_message))
