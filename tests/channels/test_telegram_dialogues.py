@@ -241,3 +241,35 @@ async def test_restart_in_the_middle_of_a_handoff_keeps_the_ticket(
             await wait_text(api, PERSON, "morgen", within=30)
         finally:
             await second.bot.stop()
+
+
+async def test_commands_with_odd_arguments_and_bot_names_work(stack: Stack) -> None:
+    api = stack.api
+    api.user_message(PERSON, "/help@wegweiser_test_bot please   now")
+    await wait_text(api, PERSON, "/topics")
+    api.user_message(PERSON, "/whatever --x=1")
+    await wait_text(api, PERSON, "/help")
+    api.user_message(PERSON, "/topics extra")
+    await api.wait_for(lambda a: any(b.startswith("cat:") for m in a.sent_to(PERSON)
+                                     for b in buttons(m)))
+
+
+async def test_webhook_updates_need_the_secret_token(database: Database,
+                                                     small_assistant: Assistant,
+                                                     tmp_path: Path) -> None:
+    with FakeBotApi() as api:
+        settings = make_settings(tmp_path, database.url)
+        service = ConversationService(database, lambda: small_assistant, settings)
+        bot = TelegramBot(service, api.token, STAFF_CHAT, api_url=api.base_url,
+                          webhook_secret="s3cret")
+        await bot.start(polling=False)
+        try:
+            body = {"update_id": 900, "message": {
+                "message_id": 1, "date": 0, "text": "Gibt es Sport für Kinder?",
+                "chat": {"id": PERSON, "type": "private"},
+                "from": {"id": PERSON, "is_bot": False, "first_name": "Web"}}}
+            assert not await bot.process_webhook(body, "wrong")
+            assert await bot.process_webhook(body, "s3cret")
+            await wait_text(api, PERSON, "Sportprojekte")
+        finally:
+            await bot.stop()

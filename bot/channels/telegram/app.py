@@ -63,7 +63,8 @@ class TelegramBot:
         self.poll_timeout = poll_timeout
         builder = ApplicationBuilder().token(token).base_url(api_url).concurrent_updates(64)
         if flood_control:  # Telegram's limits: about 30 messages/s, 20/min per group
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+            limiter: Any = AIORateLimiter(max_retries=3)  # PTB types it for one rate-limit arg
+            builder = builder.rate_limiter(limiter)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         handlers = TelegramHandlers(service, staff_chat_id)
         self.application.add_handler(CallbackQueryHandler(handlers.on_callback))
