@@ -47,13 +47,6 @@ def _questions() -> list[str]:
     return texts
 
 
-def _replies(api: FakeBotApi, since: float) -> list[dict[str, Any]]:
-    """Successful sendMessage calls to people (not the staff group) since ``since``."""
-    return [r for r in api.requests
-            if r.get("method") == "sendMessage" and r.get("status") == 200
-            and r.get("time", 0) >= since and int(r["params"]["chat_id"]) > 0]
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -85,15 +78,15 @@ async def run_load(database_url: str, people: int, per_person: int) -> dict[str,
             total = people * per_person
             deadline = time.perf_counter() + 600
             while time.perf_counter() < deadline:
-                if len(_replies(api, wall_started)) >= total:
+                if len(api.reply_times(since=wall_started)) >= total:
                     break
                 await asyncio.sleep(0.2)
             elapsed = time.perf_counter() - started
         finally:
             await bot.stop()
         sent: dict[int, list[float]] = {}
-        for request in _replies(api, wall_started):
-            sent.setdefault(int(request["params"]["chat_id"]), []).append(float(request["time"]))
+        for chat, moment in api.reply_times(since=wall_started):
+            sent.setdefault(chat, []).append(moment)
     await db.close()
     latencies = [(reply - asked) * 1000
                  for chat, asks in pushed.items()

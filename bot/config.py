@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     default_city: Literal["krefeld", "essen"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     embedding_threads: int | None = Field(None, ge=1, le=64)
+    embedding_instances: int = Field(2, ge=1, le=8)
     match: MatchConfig = MatchConfig()
 
     database_url: str | None = None

@@ -79,7 +79,10 @@ def build_runtime(
     """
     started = time.perf_counter()
     load = load_knowledge(settings.knowledge_dir)
-    model = embedder or E5Embedder(num_threads=settings.embedding_threads)
+    threads = settings.embedding_threads
+    if threads is None and settings.embedding_instances > 1:
+        threads = 1  # parallel instances, one core each
+    model = embedder or E5Embedder(num_threads=threads, instances=settings.embedding_instances)
     cached = CachedEmbedder(model, settings.cache_dir, progress)
     guard_data = [load_guard_data(name) for name in GUARDS]
     index = build_index(

@@ -1621,6 +1621,17 @@ class FakeBotApi:
         with self._lock:
             return copy.deepcopy(self._requests)
 
+    def reply_times(self, method: str = "sendMessage", *, since: float = 0.0,
+                    private_only: bool = True) -> list[tuple[int, float]]:
+        """(chat id, time) of each successful ``method`` call since ``since``, without copying
+        the request log (cheap enough to poll from a benchmark)."""
+        with self._lock:
+            return [(int(request["params"]["chat_id"]), float(request["time"]))
+                    for request in self._requests
+                    if request["method"] == method and request["status"] == 200
+                    and request["time"] >= since
+                    and (not private_only or int(request["params"]["chat_id"]) > 0)]
+
     def calls(self, method: str) -> list[JSONDict]:
         """Parameters of every request to ``method`` (case-insensitive), failed ones included."""
         wanted = method.lower()

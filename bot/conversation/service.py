@@ -101,7 +101,8 @@ class ConversationService:
         self.now = now
         self.on_outbox = on_outbox or (lambda: None)
         self._rate = _RateLimiter(settings.rate_limit_per_minute)
-        self._answer_lock = asyncio.Lock()
+        # As many questions are answered at once as there are embedding instances.
+        self._answer_slots = asyncio.Semaphore(settings.embedding_instances)
         self._chat_locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -186,22 +187,47 @@ class ConversationService:
             self._chat_locks.pop(key, None)
 
     async def _handle_person(self, event: PersonEvent) -> None:
-        async with self.db.sessions() as session, session.begin():
+        verdict = "ok"
+        if event.kind is not EventKind.CALLBACK:
+            verdict = self._rate.check((event.channel, event.chat_id), self.now())
+        # The matcher runs before the write transaction, so a database that allows one
+        # writer at a time (SQLite) is held only for the short write.
+        prepared = await self._prepare(event) if verdict == "ok" else None
+        async with self.db.writing(), self.db.sessions() as session, session.begin():
             if not await self._first_time(session, event.channel, event.update_id):
                 logger.info("skipping update %s delivered twice", event.update_id)
                 return
             conversation = await self._conversation(session, event)
-            verdict = self._rate.check((event.channel, event.chat_id), self.now())
-            if verdict != "ok" and event.kind is not EventKind.CALLBACK:
+            if verdict != "ok":
                 if verdict == "warn":
                     self._say(session, conversation, self._tr(conversation).gettext(
                         texts.RATE_LIMITED))
                 return
-            await self._dispatch(session, conversation, event)
+            await self._dispatch(session, conversation, event, prepared)
         self.on_outbox()
 
+    async def _prepare(self, event: PersonEvent) -> Outcome | None:
+        """Answer a text message in advance, unless it will go to staff instead."""
+        if event.kind is not EventKind.TEXT:
+            return None
+        city: str | None = self.settings.cities[0] if len(self.settings.cities) == 1 else None
+        language: str | None = None
+        async with self.db.sessions() as session:
+            conversation = await session.scalar(select(t.Conversation).where(
+                t.Conversation.channel == event.channel,
+                t.Conversation.chat_id == event.chat_id))
+            if conversation is not None:
+                if conversation.state == "awaiting_question":
+                    return None
+                if await self._active_ticket(session, conversation) is not None:
+                    return None
+                city, language = conversation.city, conversation.language
+        return await self._answer(Incoming(text=event.text, city=city,
+                                           previous_language=language,
+                                           language_hint=event.language_hint))
+
     async def _dispatch(self, session: AsyncSession, conversation: t.Conversation,
-                        event: PersonEvent) -> None:
+                        event: PersonEvent, prepared: Outcome | None = None) -> None:
         tr = self._tr(conversation)
         if event.kind is EventKind.COMMAND:
             await self._command(session, conversation, event)
@@ -212,7 +238,7 @@ class ConversationService:
         elif event.kind in ATTACHMENT_KINDS:
             await self._attachment(session, conversation, event)
         elif event.kind is EventKind.TEXT:
-            await self._text(session, conversation, event)
+            await self._text(session, conversation, event, prepared)
         else:
             self._say(session, conversation, tr.gettext(core_texts.NOT_TEXT),
                       keyboards.after_answer(tr, None))
@@ -298,11 +324,11 @@ class ConversationService:
 
     async def _answer(self, incoming: Incoming) -> Outcome:
         assistant = self.assistant()
-        async with self._answer_lock:  # one model, used by one thread at a time
+        async with self._answer_slots:
             return await asyncio.to_thread(assistant.answer, incoming)
 
     async def _text(self, session: AsyncSession, conversation: t.Conversation,
-                    event: PersonEvent) -> None:
+                    event: PersonEvent, prepared: Outcome | None) -> None:
         ticket = await self._active_ticket(session, conversation)
         if ticket is not None:
             await self._follow_up(session, conversation, ticket, event.text, None, None)
@@ -316,7 +342,7 @@ class ConversationService:
             self._say(session, conversation, tr.gettext(texts.CONSENT_QUESTION),
                       keyboards.consent(tr))
             return
-        outcome = await self._answer(Incoming(
+        outcome = prepared or await self._answer(Incoming(
             text=event.text, city=conversation.city, previous_language=conversation.language,
             language_hint=event.language_hint))
         conversation.language = outcome.language
@@ -540,7 +566,7 @@ class ConversationService:
 
     async def handle_staff(self, event: StaffEvent) -> None:
         """Handle a staff member's action on a ticket."""
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.writing(), self.db.sessions() as session, session.begin():
             if not await self._first_time(session, event.channel, event.update_id):
                 return
             ticket = await self._ticket_for(session, event)
@@ -620,7 +646,7 @@ class ConversationService:
     async def remind(self) -> int:
         """Remind staff of open, unclaimed tickets older than the reminder delay."""
         delay = dt.timedelta(minutes=self.settings.reminder_minutes)
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.writing(), self.db.sessions() as session, session.begin():
             due = list(await session.scalars(select(t.Ticket).where(
                 t.Ticket.status == TicketStatus.OPEN.value, t.Ticket.reminded_at.is_(None),
                 t.Ticket.created_at <= self.now() - delay)))
@@ -638,7 +664,7 @@ class ConversationService:
     async def apply_retention(self) -> int:
         """Delete message texts of tickets closed longer ago than the retention period."""
         cutoff = self.now() - dt.timedelta(days=self.settings.retention_days)
-        async with self.db.sessions() as session, session.begin():
+        async with self.db.writing(), self.db.sessions() as session, session.begin():
             ids = list(await session.scalars(select(t.Ticket.id).where(
                 t.Ticket.status.in_([TicketStatus.CLOSED.value, TicketStatus.WITHDRAWN.value]),
                 t.Ticket.closed_at <= cutoff, t.Ticket.texts_deleted_at.is_(None))))

@@ -8,7 +8,9 @@ brought up to date on start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,17 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """Hold while writing. SQLite allows one writer at a time: writers in this process
+        queue here instead of failing with "database is locked"; PostgreSQL needs no queue."""
+        if not self.is_sqlite:
+            yield
+            return
+        async with self._write_lock:
+            yield
 
     @classmethod
     async def open(cls, url: str) -> Database:

@@ -96,7 +96,8 @@ class TelegramDispatcher:
                 if due > now:
                     continue
                 delivered += await self._deliver(session, row)
-                await session.commit()
+                async with self.db.writing():
+                    await session.commit()
             return delivered
 
     async def _deliver(self, session: AsyncSession, row: t.OutboxMessage) -> int:
