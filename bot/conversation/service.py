@@ -329,7 +329,9 @@ class ConversationService:
 
     async def _text(self, session: AsyncSession, conversation: t.Conversation,
                     event: PersonEvent, prepared: Outcome | None) -> None:
-        ticket = await self._active_ticket(session, conversation)
+        # A prepared answer means no ticket was open (and only this chat opens tickets).
+        ticket = None if prepared is not None else await self._active_ticket(session,
+                                                                             conversation)
         if ticket is not None:
             await self._follow_up(session, conversation, ticket, event.text, None, None)
             return
