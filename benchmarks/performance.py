@@ -24,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,14 @@ def _throughput(knowledge: Path, data: Path, questions: list[str]) -> float:
     )
     assert process.stdin is not None
     assert process.stdout is not None
-    process.stdin.write(lines)
-    process.stdin.close()
+    stdin = process.stdin
+
+    def feed() -> None:  # in a thread: the pipes would fill up and block each other
+        stdin.write(lines)
+        stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
     first = process.stdout.readline()
     started = time.perf_counter()
     count = 1 if first else 0
@@ -62,6 +69,7 @@ def _throughput(knowledge: Path, data: Path, questions: list[str]) -> float:
         count += 1
     elapsed = time.perf_counter() - started
     process.wait()
+    feeder.join()
     return (count - 1) / elapsed if elapsed > 0 and count > 1 else 0.0
 
 

@@ -48,6 +48,8 @@ __all__ = ["STAFF_CHANNEL", "ConversationService"]
 logger = logging.getLogger(__name__)
 STAFF_CHANNEL = "telegram"
 RATE_WINDOW = dt.timedelta(minutes=1)
+SENT_OUTBOX_KEPT = dt.timedelta(days=1)
+PROCESSED_UPDATES_KEPT = dt.timedelta(days=2)
 ATTACHMENT_KINDS = {EventKind.VOICE: "voice", EventKind.PHOTO: "photo",
                     EventKind.DOCUMENT: "document"}
 
@@ -111,7 +113,8 @@ class ConversationService:
                           update_id: int | None) -> bool:
         if update_id is None:
             return True
-        session.add(t.ProcessedUpdate(channel=channel, update_id=update_id))
+        session.add(t.ProcessedUpdate(channel=channel, update_id=update_id,
+                                      processed_at=self.now()))
         try:
             await session.flush()
         except IntegrityError:
@@ -664,9 +667,25 @@ class ConversationService:
         return len(due)
 
     async def apply_retention(self) -> int:
-        """Delete message texts of tickets closed longer ago than the retention period."""
-        cutoff = self.now() - dt.timedelta(days=self.settings.retention_days)
+        """Delete what is no longer needed; returns how many tickets lost their texts.
+
+        * message texts and the person's name of tickets closed longer ago than the
+          retention period;
+        * delivered outbox messages (their text was needed only until Telegram had it) after
+          a day, undeliverable ones after the retention period;
+        * the record of processed update ids after two days (Telegram redelivers within
+          hours, not days).
+        """
+        now = self.now()
+        cutoff = now - dt.timedelta(days=self.settings.retention_days)
         async with self.db.writing(), self.db.sessions() as session, session.begin():
+            await session.execute(delete(t.OutboxMessage).where(
+                t.OutboxMessage.status == "sent",
+                t.OutboxMessage.sent_at <= now - SENT_OUTBOX_KEPT))
+            await session.execute(delete(t.OutboxMessage).where(
+                t.OutboxMessage.status == "failed", t.OutboxMessage.created_at <= cutoff))
+            await session.execute(delete(t.ProcessedUpdate).where(
+                t.ProcessedUpdate.processed_at <= now - PROCESSED_UPDATES_KEPT))
             ids = list(await session.scalars(select(t.Ticket.id).where(
                 t.Ticket.status.in_([TicketStatus.CLOSED.value, TicketStatus.WITHDRAWN.value]),
                 t.Ticket.closed_at <= cutoff, t.Ticket.texts_deleted_at.is_(None))))

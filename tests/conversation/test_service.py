@@ -263,3 +263,20 @@ async def test_texts_of_closed_tickets_are_deleted_after_the_retention_period(
     assert texts == [None]
     assert ticket is not None
     assert ticket.person_name is None
+
+
+async def test_delivered_outbox_messages_and_old_update_ids_are_cleaned_up(
+    database: Database, service_factory: Any, clock: Clock,
+) -> None:
+    service = service_factory(database)
+    await service.handle_person(person(text="Gibt es Sport für Kinder?", update_id=1))
+    async with database.sessions() as session, session.begin():
+        for row in await session.scalars(select(t.OutboxMessage)):
+            row.status = "sent"
+            row.sent_at = clock()
+    await service.apply_retention()
+    assert len(await outbox(database)) == 1, "kept for a day"
+    clock.advance(days=3)
+    await service.apply_retention()
+    assert await outbox(database) == []
+    assert await count(database, t.ProcessedUpdate) == 0
