@@ -144,7 +144,9 @@ def build_space(items: Sequence[Mapping[str, Translation]], embed: EmbedFunction
             if version.answer:
                 answer_texts.append(_answer_passage(version))
                 answer_entry.append(number)
-            per_language = lexical_texts.setdefault(language, [[] for _ in items])
+            per_language = lexical_texts.get(language)
+            if per_language is None:
+                per_language = lexical_texts[language] = [[] for _ in items]
             per_language[number].extend(version.questions)
             per_language[number].append(version.title)
             if not version.questions:

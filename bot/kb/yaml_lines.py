@@ -37,6 +37,10 @@ class LocatedYaml:
         return 1
 
 
+# libyaml's loader is several times faster and keeps line marks; fall back if it is missing.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _walk(
     loader: yaml.SafeLoader, node: yaml.Node, path: Path_, lines: dict[Path_, int]
 ) -> Any:
@@ -62,7 +66,7 @@ def load_located(text: str) -> LocatedYaml:
     Raises:
         YamlSyntaxError: when the text is not valid YAML.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         lines: dict[Path_, int] = {}
