@@ -273,3 +273,24 @@ async def test_webhook_updates_need_the_secret_token(database: Database,
             await wait_text(api, PERSON, "Sportprojekte")
         finally:
             await bot.stop()
+
+
+async def test_staff_group_without_topics_uses_reply_threads(database: Database,
+                                                             small_assistant: Assistant,
+                                                             tmp_path: Path) -> None:
+    with FakeBotApi() as api:
+        api.set_chat(STAFF_CHAT, type="supergroup", title="KI Team", is_forum=False)
+        running = await start_stack(api, database, small_assistant, tmp_path)
+        try:
+            api.user_message(PERSON, "Wo finde ich eine Wohnung?")
+            await api.wait_for(lambda a: any("consent:yes" in buttons(m)
+                                             for m in a.sent_to(PERSON)))
+            api.callback(PERSON, "consent:yes")
+            await api.wait_for(lambda a: any("Neue Anfrage" in m["text"]
+                                             for m in a.sent_to(STAFF_CHAT)))
+            card = next(m for m in api.sent_to(STAFF_CHAT) if "Neue Anfrage" in m["text"])
+            api.group_message(STAFF_CHAT, "Rufen Sie bitte an.", user_id=STAFF_USER,
+                              reply_to_message_id=card["message_id"])
+            await wait_text(api, PERSON, "Rufen Sie bitte an.")
+        finally:
+            await running.bot.stop()

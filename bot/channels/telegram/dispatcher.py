@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
@@ -149,8 +149,8 @@ class TelegramDispatcher:
         if ticket.staff_thread_id != NO_TOPICS:
             return {"message_thread_id": ticket.staff_thread_id}
         if ticket.staff_message_id:
-            return {"reply_to_message_id": ticket.staff_message_id,
-                    "allow_sending_without_reply": True}
+            return {"reply_parameters": ReplyParameters(
+                message_id=ticket.staff_message_id, allow_sending_without_reply=True)}
         return {}
 
     async def _send(self, session: AsyncSession, row: t.OutboxMessage) -> str | None:
