@@ -79,6 +79,9 @@ def build_runtime(
     """
     started = time.perf_counter()
     load = load_knowledge(settings.knowledge_dir)
+    if load.errors:  # served anyway: a benchmark folder need not be perfect
+        logger.warning("the knowledge folder %s has %d problem(s); `wegweiser kb check` lists "
+                       "them", settings.knowledge_dir, len(load.errors))
     threads = settings.embedding_threads
     if threads is None and settings.embedding_instances > 1:
         threads = 1  # parallel instances, one core each
