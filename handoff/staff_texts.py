@@ -27,7 +27,6 @@ FAQ_NEEDS_REPLY = "Für /faq braucht es zuerst eine Antwort an die Person."
 WITHDRAWN = "Die Person hat ihre Daten gelöscht und die Anfrage zurückgezogen."
 PERSON_WROTE = "Nachricht der Person:"
 NOT_ACTIVE = "Diese Anfrage ist nicht mehr offen."
-RELAYED = "An die Person gesendet."
 
 
 def language_label(code: str) -> str:

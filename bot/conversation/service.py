@@ -311,7 +311,7 @@ class ConversationService:
                 () if helpful else keyboards.after_answer(tr, None))
         elif verb == "ask":
             await self._ask_person(session, conversation)
-        elif verb == "pick" or verb == "entry":
+        elif verb in ("pick", "entry"):
             self._answer_entry(session, conversation, argument)
         elif verb == "cat":
             self._topics(session, conversation, argument)

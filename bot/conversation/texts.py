@@ -75,10 +75,6 @@ TICKET_CLOSED = N_(
     "The KI team has closed your question. I am the assistant again: you can ask me anything."
 )
 STAFF_REPLY_PREFIX = N_("KI team")
-ATTACHMENT_FORWARDED = N_("I have passed your {kind} on to the KI team.")
-KIND_VOICE = N_("voice message")
-KIND_PHOTO = N_("photo")
-KIND_DOCUMENT = N_("file")
 
 TOPICS_CHOOSE_CATEGORY = N_("Choose a topic area:")
 TOPICS_CHOOSE_ENTRY = N_("Choose a topic:")

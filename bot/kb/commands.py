@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Settings
@@ -14,18 +16,24 @@ from bot.kb.confusable import ConfusablePair, Phrasing, find_confusables
 from bot.kb.loader import display_path, load_knowledge
 from bot.kb.model import Entry, KnowledgeBase
 from bot.kb.problems import Problem, Severity
-from bot.kb.yaml_lines import YamlSyntaxError, load_located
+from bot.kb.yaml_lines import LocatedYaml, YamlSyntaxError, load_located
 from bot.languages import LANGUAGES, SUPPORTED
 
 __all__ = ["check", "stats"]
 
 
-def _question_line(entry: Entry, phrasing: Phrasing) -> int:
-    if entry.path is None:
-        return 1
+@functools.lru_cache(maxsize=256)
+def _located(path: Path) -> LocatedYaml | None:
+    """Parse an entry file once, however many confusable pairs point into it."""
     try:
-        located = load_located(entry.path.read_text(encoding="utf-8"))
+        return load_located(path.read_text(encoding="utf-8"))
     except (OSError, YamlSyntaxError):
+        return None
+
+
+def _question_line(entry: Entry, phrasing: Phrasing) -> int:
+    located = _located(entry.path) if entry.path is not None else None
+    if located is None:
         return 1
     return located.line_of("translations", phrasing.language, "questions", phrasing.index)
 
