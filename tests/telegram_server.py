@@ -522,8 +522,14 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
-    protocol_version = "HTTP/1.0"  # one request per connection: no idle keep-alive sockets
     timeout = 10
+    disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stalls
+
+    def setup(self) -> None:
+        # Keep-alive as Telegram does, or (the default for tests) one request per connection,
+        # so no idle keep-alive socket holds up stopping the server.
+        self.protocol_version = "HTTP/1.1" if self.server.api.keep_alive else "HTTP/1.0"
+        super().setup()
 
     def do_GET(self) -> None:
         self._handle()
@@ -555,7 +561,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
-            self.send_header("Connection", "close")
+            if not self.server.api.keep_alive:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
@@ -650,8 +657,10 @@ class FakeBotApi:
 
     def __init__(self, token: str = "123:TEST", *,  # noqa: S107 - a fake token
                  username: str = "wegweiser_test_bot", first_name: str = "Wegweiser",
-                 max_poll_timeout: float = 1.0, host: str = "127.0.0.1", port: int = 0) -> None:
+                 max_poll_timeout: float = 1.0, host: str = "127.0.0.1", port: int = 0,
+                 keep_alive: bool = False) -> None:
         self.token = token
+        self.keep_alive = keep_alive
         prefix = token.split(":", 1)[0]
         self.bot_id = int(prefix) if prefix.isdigit() else 123
         self.bot_username = username
@@ -1620,6 +1629,12 @@ class FakeBotApi:
         """Every API request: method, params, status, response, time."""
         with self._lock:
             return copy.deepcopy(self._requests)
+
+    def requests_from(self, position: int) -> list[JSONDict]:
+        """The API requests logged from index ``position`` on (deep copies): poll the log
+        incrementally by passing the count already seen."""
+        with self._lock:
+            return copy.deepcopy(self._requests[position:])
 
     def reply_times(self, method: str = "sendMessage", *, since: float = 0.0,
                     private_only: bool = True) -> list[tuple[int, float]]:

@@ -53,32 +53,38 @@ def compile_phrase(phrase: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + "".join(pieces) + r"(?!\w)")
 
 
+def required_text(phrase: str) -> str:
+    """The longest piece of text any match of ``phrase`` must contain (its longest word,
+    folded like a matching key, without wildcards)."""
+    cores = [matching_key(word.strip("*")) for word in phrase.split() if word != "..."]
+    return max(cores, key=len)
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseSet:
     """A set of compiled phrases; ``first_match`` says which phrase fired.
 
-    All phrases are also joined into one alternation, so a message that matches none of them
-    (the usual case) costs one regular-expression search, not one per phrase.
+    Every match of a phrase contains its longest word, so a message is only searched with
+    the patterns whose longest word occurs in it: a plain substring test per phrase instead
+    of a regular-expression search (thousands of phrases cost well under a millisecond).
     """
 
     phrases: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
-    combined: re.Pattern[str] | None
+    required: tuple[str, ...]
 
     @classmethod
     def of(cls, phrases: Iterable[str]) -> PhraseSet:
         """Compile ``phrases`` (duplicates are kept once)."""
         unique = tuple(dict.fromkeys(p.strip() for p in phrases if p and p.strip()))
         patterns = tuple(compile_phrase(p) for p in unique)
-        combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
-        return cls(unique, patterns, combined)
+        return cls(unique, patterns, tuple(required_text(p) for p in unique))
 
     def first_match(self, key: str) -> str | None:
         """Return the first phrase that occurs in the matching key ``key``, else None."""
-        if self.combined is None or self.combined.search(key) is None:
-            return None
-        for phrase, pattern in zip(self.phrases, self.patterns, strict=True):
-            if pattern.search(key):
+        for phrase, pattern, required in zip(self.phrases, self.patterns, self.required,
+                                             strict=True):
+            if required in key and pattern.search(key):
                 return phrase
         return None
 
