@@ -168,3 +168,58 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    """A person who works in the web console: KI staff, editors, admins."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # staff | editor | admin
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class QuestionLog(Base):
+    """One row per question a person asked: what the assistant did, never the text.
+
+    Feeds the dashboard (aggregated counts only); the conversation is not linked, so the
+    figures stay pseudonymous.
+    """
+
+    __tablename__ = "question_log"
+    __table_args__ = (Index("ix_question_log_asked_at", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(8))
+    city: Mapped[str | None] = mapped_column(String(16))
+    decision: Mapped[str] = mapped_column(String(24))  # answer | clarify | handoff | legal ...
+    entry_id: Mapped[str | None] = mapped_column(String(128))
+
+
+class KnowledgeRevision(Base):
+    """One saved change to a knowledge file: who, when, and the file before and after."""
+
+    __tablename__ = "kb_revisions"
+    __table_args__ = (Index("ix_kb_revisions_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str | None] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(512))  # relative to the knowledge folder
+    author: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(String(256))
+    before: Mapped[str | None] = mapped_column(Text)  # None: the file was created
+    after: Mapped[str] = mapped_column(Text)
+    undoes: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
