@@ -49,6 +49,17 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the Telegram bot (long polling)")
     run.add_argument("--knowledge", type=Path, metavar="DIR", help="knowledge folder")
 
+    serve = commands.add_parser("serve", help="run the web chat, staff console and editor "
+                                "workspace (and the Telegram bot if configured)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8080)")
+    users = commands.add_parser("users", help="console users")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    add = user_commands.add_parser("add", help="create a console user (asks for a password)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=("staff", "editor", "admin"), default="staff")
+    add.add_argument("--name", help="name shown in the console")
+    add.add_argument("--languages", default="", help="languages read, e.g. ar,fa")
     evaluate = commands.add_parser("eval", help="score the assistant on an evaluation file")
     _add_common(evaluate, city=False)
     evaluate.add_argument("file", type=Path, help="JSON lines as in tests/fixtures/eval/dev.jsonl")
@@ -104,6 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.channels.telegram import runner
 
         return runner.run(settings)
+    if args.command == "serve":
+        from bot.web import server
+
+        overrides = {k: v for k, v in (("web_host", args.host), ("web_port", args.port)) if v}
+        return server.serve(settings.model_copy(update=overrides))
+    if args.command == "users":
+        from bot.web import server
+
+        return server.add_user_command(settings, args.username, args.role, args.name,
+                                       [c for c in args.languages.split(",") if c])
     if args.command == "eval":
         from bot import evaluation
 

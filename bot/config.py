@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(12, ge=1)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(8080, ge=1, le=65535)
+    web_secret: SecretStr | None = None  # signs console sessions; made and kept under data_dir
+    web_secure_cookies: bool = True
 
     @property
     def cache_dir(self) -> Path:

@@ -6,12 +6,14 @@ cache and the catalogues, and shows a progress bar while new texts are embedded.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
@@ -27,7 +29,7 @@ from bot.i18n import translator
 from bot.kb.loader import LoadResult, load_knowledge
 from bot.languages import SUPPORTED
 
-__all__ = ["Runtime", "build_runtime", "tqdm_progress"]
+__all__ = ["LiveRuntime", "Runtime", "build_runtime", "knowledge_fingerprint", "tqdm_progress"]
 
 logger = logging.getLogger(__name__)
 GUARDS = ("emergency", "legal", "human")
@@ -56,6 +58,7 @@ class Runtime:
     load: LoadResult
     embedded: int
     seconds: float
+    embedder: Embedder | None = None
 
 
 def _interface_vocabulary() -> dict[str, list[str]]:
@@ -119,4 +122,42 @@ def build_runtime(
     seconds = time.perf_counter() - started
     logger.info("assistant ready: %d entries, %d texts embedded, %.1f s",
                 index.size, cached.computed, seconds)
-    return Runtime(assistant, load, cached.computed, seconds)
+    return Runtime(assistant, load, cached.computed, seconds, model)
+
+
+def knowledge_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of the knowledge files: changes when any does."""
+    return tuple(sorted((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns)
+                        for path in folder.rglob("*.yaml") if (stat := path.stat())))
+
+
+class LiveRuntime:
+    """The running assistant, rebuilt in the background when the knowledge files change.
+
+    Rebuilding reuses the loaded embedding model and the embedding cache, so only changed
+    texts are embedded; questions keep being answered by the previous assistant meanwhile.
+    """
+
+    def __init__(self, settings: Settings, runtime: Runtime) -> None:
+        self.settings = settings
+        self.runtime = runtime
+        self.fingerprint = knowledge_fingerprint(settings.knowledge_dir)
+        self._lock = asyncio.Lock()
+
+    @property
+    def assistant(self) -> Assistant:
+        """The current assistant."""
+        return self.runtime.assistant
+
+    async def reload(self, *, force: bool = False) -> bool:
+        """Rebuild if the knowledge files changed (or ``force``); True if rebuilt."""
+        async with self._lock:
+            fingerprint = await asyncio.to_thread(knowledge_fingerprint,
+                                                  self.settings.knowledge_dir)
+            if not force and fingerprint == self.fingerprint:
+                return False
+            runtime = await asyncio.to_thread(build_runtime, self.settings,
+                                              embedder=self.runtime.embedder, progress=None)
+            self.runtime, self.fingerprint = runtime, fingerprint
+            logger.info("knowledge reloaded: %d entries", runtime.assistant.index.size)
+            return True

@@ -45,6 +45,7 @@ class PersonEvent:
     display_name: str | None = None
     attachment_ref: str | None = None
     update_id: int | None = None
+    city_hint: str | None = None  # e.g. the city of the website a web chat is embedded in
 
 
 class StaffEventKind(StrEnum):

@@ -128,12 +128,16 @@ class ConversationService:
             hint = (event.language_hint or "").split("-")[0].lower()
             found = t.Conversation(channel=event.channel, chat_id=event.chat_id,
                                    language=hint if hint in SUPPORTED else None,
-                                   city=self.settings.cities[0]
-                                   if len(self.settings.cities) == 1 else None)
+                                   city=self._initial_city(event.city_hint))
             session.add(found)
             await session.flush()
         found.last_seen_at = self.now()
         return found
+
+    def _initial_city(self, hint: str | None) -> str | None:
+        if len(self.settings.cities) == 1:
+            return self.settings.cities[0]
+        return hint if hint in self.settings.cities else None
 
     @staticmethod
     def _tr(conversation: t.Conversation) -> Translator:
@@ -160,8 +164,9 @@ class ConversationService:
                   buttons: tuple[tuple[Button, ...], ...] = (), kind: str = "message",
                   extra: dict[str, object] | None = None) -> None:
         if self.settings.staff_chat_id is None:
-            logger.warning("no staff chat configured; ticket %s message kept in the database",
-                           ticket.id)
+            # no Telegram staff group: staff work in the web console, which reads the tickets
+            logger.debug("no staff chat configured; ticket %s message kept in the database",
+                         ticket.id)
             return
         message = Outgoing((Section("body", text),), buttons, "de", False, dict(extra or {}))
         session.add(t.OutboxMessage(channel=STAFF_CHANNEL, chat_id=str(self.settings.staff_chat_id),
@@ -213,7 +218,7 @@ class ConversationService:
         """Answer a text message in advance, unless it will go to staff instead."""
         if event.kind is not EventKind.TEXT:
             return None
-        city: str | None = self.settings.cities[0] if len(self.settings.cities) == 1 else None
+        city = self._initial_city(event.city_hint)
         language: str | None = None
         async with self.db.sessions() as session:
             conversation = await session.scalar(select(t.Conversation).where(
@@ -351,6 +356,12 @@ class ConversationService:
             text=event.text, city=conversation.city, previous_language=conversation.language,
             language_hint=event.language_hint))
         conversation.language = outcome.language
+        session.add(t.QuestionLog(  # for the dashboard: what was done, never the text
+            asked_at=self.now(), channel=conversation.channel, language=outcome.language,
+            city=conversation.city,
+            decision=outcome.reason if outcome.reason == "unsupported_language"
+            else outcome.decision.value,
+            entry_id=outcome.entry_id))
         tr = self._tr(conversation)
         message = from_reply(outcome.reply)
         if outcome.decision is Decision.ANSWER:
