@@ -39,10 +39,15 @@ def small_assistant(small_settings: Settings) -> Assistant:
 
 
 @pytest.fixture(scope="session")
-def real_runtime(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+def real_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder (embedding cache) of the session's real assistant."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def real_runtime(real_data_dir: Path) -> Runtime:
     """The real assistant: the repository's knowledge base and multilingual-e5-small."""
-    data = tmp_path_factory.mktemp("data")
-    settings = load_settings(knowledge_dir=REPOSITORY / "knowledge", data_dir=data)
+    settings = load_settings(knowledge_dir=REPOSITORY / "knowledge", data_dir=real_data_dir)
     return build_runtime(settings, progress=None)
 
 

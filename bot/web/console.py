@@ -143,8 +143,8 @@ async def inbox(request: Request) -> Response:
         query = query.where(t.Ticket.created_at <= now - age)
     async with context.db.sessions() as session:
         rows = (await session.execute(query)).all()
-        counts = dict((await session.execute(
-            select(t.Ticket.status, func.count()).group_by(t.Ticket.status))).tuples().all())
+        counts = {status: count for status, count in (await session.execute(
+            select(t.Ticket.status, func.count()).group_by(t.Ticket.status))).all()}
     tickets = [{"ticket": ticket, "text": text, "created": _aware(ticket.created_at)}
                for ticket, text in rows]
     return _render(request, "console/inbox.html", {

@@ -49,13 +49,13 @@ async def metrics(request: Request) -> Response:
     context: WebContext = request.app.state.context
     async with context.db.sessions() as session:
         tickets = (await session.execute(select(t.Ticket.status, func.count())
-                                         .group_by(t.Ticket.status))).tuples().all()
+                                         .group_by(t.Ticket.status))).all()
         outbox = (await session.execute(
             select(t.OutboxMessage.channel, func.count())
             .where(t.OutboxMessage.status == "pending")
-            .group_by(t.OutboxMessage.channel))).tuples().all()
+            .group_by(t.OutboxMessage.channel))).all()
         questions = (await session.execute(select(t.QuestionLog.decision, func.count())
-                                           .group_by(t.QuestionLog.decision))).tuples().all()
+                                           .group_by(t.QuestionLog.decision))).all()
     for status, count in tickets:
         TICKETS.labels(status).set(count)
     for channel, count in outbox:
