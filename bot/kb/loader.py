@@ -30,7 +30,14 @@ from bot.kb.model import (
 from bot.kb.problems import Problem, Severity
 from bot.kb.yaml_lines import LocatedYaml, YamlSyntaxError, load_located
 
-__all__ = ["NOT_COVERED_FILE", "LoadResult", "display_path", "load_knowledge", "parse_entry_text"]
+__all__ = [
+    "NOT_COVERED_FILE",
+    "LoadResult",
+    "display_path",
+    "is_valid_id",
+    "load_knowledge",
+    "parse_entry_text",
+]
 
 NOT_COVERED_FILE = "not-covered.yaml"
 SOURCE_TITLES_FILE = "sources.yaml"
@@ -48,7 +55,7 @@ ENTRY_FIELDS = {
     "translations",
 }
 REQUIRED_FIELDS = ("id", "city", "audience", "category", "sources", "last_checked", "translations")
-TRANSLATION_FIELDS = {"status", "title", "answer", "questions"}
+TRANSLATION_FIELDS = {"status", "based_on", "title", "answer", "questions"}
 CONTACT_FIELDS = ("phone", "fax", "email", "web", "address")
 SOURCE_FIELDS = {"file", "section"}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -98,6 +105,12 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return ()
+
+
+def is_valid_id(value: str) -> bool:
+    """Return True when ``value`` is a well-formed entry id: lower-case letters, digits and
+    single hyphens between them (the file is then ``<id>.yaml``)."""
+    return _ID.fullmatch(value) is not None
 
 
 def _parse_sources(raw: Any, report: _Reporter) -> tuple[Source, ...]:
@@ -169,7 +182,20 @@ def _parse_translation(code: str, raw: Any, report: _Reporter) -> Translation | 
         title=_as_text(raw.get("title")),
         answer=_as_text(raw.get("answer")),
         questions=questions,
+        based_on=_parse_based_on(code, raw.get("based_on"), report),
     )
+
+
+def _parse_based_on(code: str, raw: Any, report: _Reporter) -> str | None:
+    """The version of the German master a translation follows (written by the editor)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        report.error(f"'based_on' of the '{code}' version must be the mark of the German text "
+                     "it follows, in quotes (e.g. \"3f2a9c1b7e04\")",
+                     "translations", code, "based_on")
+        return None
+    return raw.strip()
 
 
 def _parse_date(raw: Any, report: _Reporter) -> dt.date | None:

@@ -65,13 +65,19 @@ class Contact:
 
 @dataclass(frozen=True, slots=True)
 class Translation:
-    """One language version of an entry."""
+    """One language version of an entry.
+
+    ``based_on`` is, for a translation (not German), the :func:`bot.kb.editing.master_hash`
+    of the German title and answer it was written or reviewed against; when the German text
+    changes later, the translation is outdated. None: not recorded.
+    """
 
     language: str
     status: str
     title: str
     answer: str
     questions: tuple[str, ...]
+    based_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
