@@ -141,7 +141,7 @@ def _drive(api: Any, sessions: list[tuple[int, list[str]]], rate: float | None) 
     while (waiting or active) and time.perf_counter() < deadline:
         now = time.perf_counter()
         while waiting and (rate is None
-                           or now - started >= pushed_sessions(people, waiting)
+                           or now - started >= (len(people) - len(waiting))
                            * steps_per_session / rate):
             person = waiting.pop()
             if _push_step(api, person):
@@ -168,11 +168,6 @@ def _drive(api: Any, sessions: list[tuple[int, list[str]]], rate: float | None) 
     latencies = [value for person in people for value in person.latencies]
     return {"updates": pushed, "replied": len(latencies), "seconds": elapsed,
             "latencies": latencies, "server_cpu": time.process_time() - cpu_started}
-
-
-def pushed_sessions(people: list[_Person], waiting: list[_Person]) -> int:
-    """How many sessions have been started."""
-    return len(people) - len(waiting)
 
 
 def _serve(connection: Connection) -> None:

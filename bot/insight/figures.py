@@ -209,7 +209,7 @@ def _ratio(helpful: int, not_helpful: int) -> float | None:
 
 def local_day(moment: dt.datetime) -> dt.date:
     """The Europe/Berlin calendar day of ``moment`` (a naive value is taken as UTC)."""
-    return _as_utc(moment).astimezone(LOCAL_ZONE).date()
+    return t.as_utc(moment).astimezone(LOCAL_ZONE).date()
 
 
 def day_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -220,12 +220,6 @@ def day_bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime
 def _midnight(day: dt.date) -> dt.datetime:
     # Berlin changes the clock at 02:00/03:00, so local midnight always exists exactly once.
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_ZONE).astimezone(dt.UTC)
-
-
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
 
 
 def _days(since: dt.date, until: dt.date) -> list[dt.date]:
@@ -409,7 +403,7 @@ async def _tickets(session: AsyncSession, start: dt.datetime, end: dt.datetime,
 
     replied_query = (select(ticket.created_at, ticket.first_reply_at)
                      .where(created, ticket.first_reply_at.is_not(None)))
-    waits = sorted((_as_utc(replied) - _as_utc(opened_at)).total_seconds()
+    waits = sorted((t.as_utc(replied) - t.as_utc(opened_at)).total_seconds()
                    for opened_at, replied in (await session.execute(replied_query)).all()
                    if replied is not None)
 

@@ -29,6 +29,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in UTC, timezone-aware: SQLite gives back stored times without their zone
+    (they are always written in UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     """Base class of all tables."""
 

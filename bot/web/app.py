@@ -51,20 +51,16 @@ def web_secret(settings: Settings) -> bytes:
     return path.read_text().strip().encode()
 
 
-def build_context(settings: Settings, live: LiveRuntime, db: Database, *,
-                  service: ConversationService | None = None,
-                  telegram: object | None = None) -> WebContext:
+def build_context(settings: Settings, live: LiveRuntime, db: Database) -> WebContext:
     """Everything the routes share; the conversation service notifies the web outbox."""
     outbox = WebOutbox(db)
-    if service is None:
-        service = ConversationService(db, lambda: live.assistant, settings,
-                                      on_outbox=outbox.notify)
+    service = ConversationService(db, lambda: live.assistant, settings,
+                                  on_outbox=outbox.notify)
     environment = Environment(loader=FileSystemLoader(HERE / "templates"),
                               autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
-    templates = Jinja2Templates(env=environment)
     return WebContext(settings=settings, live=live, db=db, service=service, outbox=outbox,
-                      templates=templates, secret=web_secret(settings),
-                      login_guard=LoginGuard(), telegram=telegram)  # type: ignore[arg-type]
+                      templates=Jinja2Templates(env=environment), secret=web_secret(settings),
+                      login_guard=LoginGuard())
 
 
 async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:

@@ -27,8 +27,6 @@ __all__ = ["MAX_MESSAGE_CHARS", "chat_routes"]
 
 MAX_MESSAGE_CHARS = 2000
 KEEP_ALIVE_SECONDS = 15.0
-_COMMANDS = frozenset({"start", "help", "topics", "contact", "human", "privacy", "delete",
-                       "language", "city"})
 
 
 def _page_language(request: Request) -> str:
@@ -142,7 +140,7 @@ async def send(request: Request) -> Response:
             if text.strip().startswith("/") and len(text.strip()) > 1 else ""
         if command:
             event = PersonEvent(channel=CHANNEL, chat_id=chat_id, kind=EventKind.COMMAND,
-                                command=command if command in _COMMANDS else command[:32],
+                                command=command[:32],
                                 text=text, language_hint=language, city_hint=city)
         else:
             event = PersonEvent(channel=CHANNEL, chat_id=chat_id, kind=EventKind.TEXT,

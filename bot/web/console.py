@@ -21,7 +21,7 @@ from bot.conversation.model import StaffEvent, StaffEventKind
 from bot.languages import LANGUAGES
 from bot.storage import tables as t
 from bot.web.context import WebContext
-from bot.web.staff_session import csrf_token, current_user, log_in, log_out, requires
+from bot.web.staff_session import check_csrf, csrf_token, current_user, log_in, log_out, requires
 from bot.web.users import Role, authenticate
 from handoff.tickets import ACTIVE, TicketStatus
 
@@ -66,8 +66,7 @@ async def login(request: Request) -> Response:
         return _render(request, "console/login.html", {"error": None, "username": ""})
     form = await request.form()
     username = str(form.get("username") or "")[:64]
-    expected = request.session.get("csrf")
-    if not isinstance(expected, str) or form.get("csrf") != expected:
+    if not check_csrf(request, form):
         return _render(request, "console/login.html", {
             "error": "Das Formular ist abgelaufen. Bitte versuchen Sie es noch einmal.",
             "username": username}, status_code=403)
@@ -95,7 +94,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """End the session (POST with the CSRF token)."""
     form = await request.form()
-    if form.get("csrf") == request.session.get("csrf"):
+    if check_csrf(request, form):
         log_out(request)
     return RedirectResponse(request.url_for("login"), status_code=303)
 
@@ -111,12 +110,6 @@ async def console_home(request: Request) -> Response:
 
 def _berlin() -> dt.tzinfo:
     return ZoneInfo("Europe/Berlin")
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
 
 
 @requires("tickets")
@@ -145,7 +138,7 @@ async def inbox(request: Request) -> Response:
         rows = (await session.execute(query)).all()
         counts = {status: count for status, count in (await session.execute(
             select(t.Ticket.status, func.count()).group_by(t.Ticket.status))).all()}
-    tickets = [{"ticket": ticket, "text": text, "created": _aware(ticket.created_at)}
+    tickets = [{"ticket": ticket, "text": text, "created": t.as_utc(ticket.created_at)}
                for ticket, text in rows]
     return _render(request, "console/inbox.html", {
         "tickets": tickets, "filters": filters, "cities": context.settings.cities,

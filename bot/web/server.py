@@ -14,12 +14,10 @@ import uvicorn
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.conversation.service import ConversationService
 from bot.runtime import LiveRuntime, build_runtime
 from bot.storage import tables as t
 from bot.storage.db import Database
 from bot.web.app import build_context, create_app
-from bot.web.outbox import WebOutbox
 from bot.web.users import Role, UserError, add_user
 
 __all__ = ["add_user_command", "serve"]
@@ -42,27 +40,24 @@ async def _serve(settings: Settings) -> None:
     runtime = build_runtime(settings)
     live = LiveRuntime(settings, runtime)
     db = await Database.open(settings.database)
-    outbox = WebOutbox(db)
-    service = ConversationService(db, lambda: live.assistant, settings,
-                                  on_outbox=outbox.notify)
-    telegram = None
+    context = build_context(settings, live, db)
     if settings.telegram_token is not None and settings.staff_chat_id is not None:
         from bot.channels.telegram.app import TelegramBot
 
-        telegram = TelegramBot(
-            service, settings.telegram_token.get_secret_value(), settings.staff_chat_id,
-            api_url=settings.telegram_api_url,
+        wake_web = context.service.on_outbox
+        context.telegram = TelegramBot(
+            context.service, settings.telegram_token.get_secret_value(),
+            settings.staff_chat_id, api_url=settings.telegram_api_url,
             webhook_secret=settings.webhook_secret.get_secret_value()
             if settings.webhook_secret else None)
-        wake_dispatcher = service.on_outbox
+        wake_dispatcher = context.service.on_outbox  # the bot took over the callback
 
         def wake_both() -> None:
             wake_dispatcher()
-            outbox.notify()
+            wake_web()
 
-        service.on_outbox = wake_both
-    context = build_context(settings, live, db, service=service, telegram=telegram)
-    context.outbox = outbox
+        context.service.on_outbox = wake_both
+    telegram = context.telegram
     app = create_app(context)
     password = await _ensure_demo_account(db)
     base = f"http://{settings.web_host}:{settings.web_port}"

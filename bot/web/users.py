@@ -85,9 +85,7 @@ async def authenticate(db: Database, username: str, password: str,
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)
             return LoginResult(None)
-        locked_until = user.locked_until
-        if locked_until is not None and locked_until.tzinfo is None:
-            locked_until = locked_until.replace(tzinfo=dt.UTC)  # SQLite returns naive times
+        locked_until = t.as_utc(user.locked_until) if user.locked_until else None
         if locked_until is not None and locked_until > now:
             return LoginResult(None, locked_until)
         if not verify_password(user.password_hash, password):

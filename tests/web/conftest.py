@@ -65,28 +65,26 @@ def browser() -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context (own storage) on a phone-sized screen."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="de-DE")
+def _new_page(browser: Any, width: int, height: int) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (own storage) on a phone-sized screen."""
+    yield from _new_page(browser, 360, 740)
 
 
 @pytest.fixture
 def desk(browser: Any) -> Iterator[Any]:
     """A second, desk-sized browser context (a member of staff)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    try:
-        yield page
-    finally:
-        context.close()
+    yield from _new_page(browser, 1280, 900)
 
 
 def artefact(name: str) -> Path:
