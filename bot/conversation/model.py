@@ -132,14 +132,22 @@ class Outgoing:
         )
 
 
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+POP_ISOLATE = "\u2069"
+
+
 def from_reply(reply: Reply, buttons: tuple[tuple[Button, ...], ...] = ()) -> Outgoing:
     """Turn the core's reply into a neutral message (choices become buttons elsewhere)."""
     sections: list[Section] = [Section("lead", text) for text in reply.lead]
     if reply.body:
         sections.append(Section("body", reply.body))
     if reply.contact:
+        # Phone numbers, addresses and links read left to right even in Arabic or Persian:
+        # isolated, the bidi algorithm cannot reorder their parts ("02151/86-2502").
+        values = ((label, f"{LEFT_TO_RIGHT_ISOLATE}{value}{POP_ISOLATE}" if reply.rtl else value)
+                  for label, value in reply.contact)
         sections.append(Section("contact", "\n".join(f"{label}: {value}"
-                                                     for label, value in reply.contact)))
+                                                     for label, value in values)))
     if reply.source:
         sections.append(Section("source", reply.source))
     sections.extend(Section("note", text) for text in reply.footer)

@@ -170,8 +170,14 @@ def questions_per_day_chart(figures: DashboardFigures, *,
     days = figures.days
     totals = [sum(s.values[n] for s in series) for n in range(len(days))]
     every = max(1, math.ceil(len(days) / 8))
+    # pygal reserves series // columns legend rows, not the rounded-up count
+    # (Kozea/pygal#511): make room for the last, partly filled row ourselves.
+    columns = 3
+    short_rows = math.ceil(len(series) / columns) - len(series) // columns
     chart = pygal.StackedBar(**_config(
         title, width, height,
+        legend_at_bottom_columns=columns,
+        margin_bottom=8 + short_rows * 1.5 * 13,
         x_label_rotation=45 if len(days) > 5 else 0,
         x_labels_major_every=every,
         show_minor_x_labels=every == 1,

@@ -20,11 +20,14 @@ from starlette.templating import Jinja2Templates
 
 from bot.config import Settings
 from bot.conversation.service import ConversationService
+from bot.kb.revisions import KnowledgeWorkspace
 from bot.runtime import LiveRuntime
 from bot.storage.db import Database
 from bot.web.chat import chat_routes
 from bot.web.console import console_routes
 from bot.web.context import WebContext
+from bot.web.dashboard import dashboard_routes
+from bot.web.editor import editor_routes
 from bot.web.login_guard import LoginGuard
 from bot.web.ops import REQUESTS, ops_routes
 from bot.web.outbox import WebOutbox
@@ -60,7 +63,8 @@ def build_context(settings: Settings, live: LiveRuntime, db: Database) -> WebCon
                               autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
     return WebContext(settings=settings, live=live, db=db, service=service, outbox=outbox,
                       templates=Jinja2Templates(env=environment), secret=web_secret(settings),
-                      login_guard=LoginGuard())
+                      login_guard=LoginGuard(),
+                      workspace=KnowledgeWorkspace(settings.knowledge_dir, db))
 
 
 async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
@@ -110,6 +114,7 @@ def create_app(context: WebContext, *, background_jobs: bool = True) -> Starlett
     """The ASGI application over ``context``."""
     routes: list[BaseRoute] = [
         *chat_routes(), *console_routes(), *ops_routes(),
+        *dashboard_routes(), *editor_routes(),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

@@ -9,6 +9,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.config import Settings
 from bot.conversation.service import ConversationService
+from bot.kb.revisions import KnowledgeWorkspace
 from bot.runtime import LiveRuntime
 from bot.storage.db import Database
 from bot.web.login_guard import LoginGuard
@@ -30,4 +31,5 @@ class WebContext:
     templates: Jinja2Templates
     secret: bytes
     login_guard: LoginGuard
+    workspace: KnowledgeWorkspace
     telegram: TelegramBot | None = None

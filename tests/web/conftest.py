@@ -6,9 +6,11 @@ skipped, except when ``WEGWEISER_REQUIRE_BROWSER=1`` (set by ``.ci/run``): then 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.runtime import Runtime
-from tests.conftest import REPOSITORY
+from tests.conftest import REPOSITORY, _fresh_postgres_database
 from tests.web.server import RunningWebApp
 
 ARTIFACTS = REPOSITORY / "test-artifacts"
@@ -25,10 +27,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.fixture(params=["sqlite"])
 def web_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The database of the served app (SQLite unless a test asks for PostgreSQL too)."""
+    """The database of the served app (SQLite unless a test asks for PostgreSQL too); each
+    test gets a fresh one, so users, tickets and figures never carry over."""
     if request.param == "postgresql":
-        url: str = request.getfixturevalue("postgres_url")
-        return url
+        base: str = request.getfixturevalue("postgres_url")
+        with ThreadPoolExecutor(1) as thread:  # Playwright's event loop may run in this one
+            return thread.submit(lambda: asyncio.run(
+                _fresh_postgres_database(base, request.node.name))).result()
     return f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
 
 

@@ -79,5 +79,9 @@ class RunningWebApp:
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+        self._thread.join(3)
+        if self._server is not None and self._thread.is_alive():
+            # An open page keeps its event stream: don't wait for it to be closed.
+            self._server.force_exit = True
         self._thread.join(30)
         self._socket.close()

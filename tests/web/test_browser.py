@@ -179,3 +179,7 @@ def test_staff_cannot_open_the_editor_area_and_guests_are_sent_to_login(
     _log_in(desk, web_app, "amira")
     desk.get_by_role("heading", name="Posteingang").wait_for()
     assert _serious(desk) == []
+    assert desk.get_by_role("link", name="Redaktion").count() == 0
+    refused = desk.goto(f"{web_app.base_url}/console/knowledge")
+    assert refused is not None
+    assert refused.status == 403
