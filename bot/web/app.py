@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -24,7 +26,7 @@ from bot.kb.revisions import KnowledgeWorkspace
 from bot.runtime import LiveRuntime
 from bot.storage.db import Database
 from bot.web.chat import chat_routes
-from bot.web.console import console_routes
+from bot.web.console import _render, console_routes
 from bot.web.context import WebContext
 from bot.web.dashboard import dashboard_routes
 from bot.web.editor import editor_routes
@@ -110,6 +112,13 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _not_found(request: Request, _exc: Exception) -> Response:
+    """A page in the console's language and layout for unknown console addresses."""
+    if request.url.path.startswith("/console"):
+        return _render(request, "console/not_found.html", {}, status_code=404)
+    return PlainTextResponse("Nicht gefunden · Not found", status_code=404)
+
+
 def create_app(context: WebContext, *, background_jobs: bool = True) -> Starlette:
     """The ASGI application over ``context``."""
     routes: list[BaseRoute] = [
@@ -134,7 +143,8 @@ def create_app(context: WebContext, *, background_jobs: bool = True) -> Starlett
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found},
+                    middleware=[
         Middleware(_Headers),
         Middleware(SessionMiddleware, secret_key=context.secret.decode(),
                    session_cookie="wegweiser_console", max_age=12 * 3600, same_site="strict",

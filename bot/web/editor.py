@@ -12,9 +12,11 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy.typing as npt
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -42,6 +44,7 @@ from bot.web.console import _render
 from bot.web.context import WebContext
 from bot.web.editor_forms import NewEntryForm, TranslationForm, file_version, problems_by_field
 from bot.web.preview import Preview, preview_reply, with_version
+from bot.web.question_vectors import VECTORS
 from bot.web.staff_session import requires
 from bot.web.word_diff import Piece, diff_lines, word_diff
 
@@ -171,6 +174,7 @@ async def _entry_page(request: Request, entry: Entry, *, error: str = "",
         "source_titles": source_titles, "error": error,
         "notice": request.query_params.get("done", ""),
         "notice_language": request.query_params.get("lang", ""),
+        "hints": int(hints) if (hints := request.query_params.get("hints", "0")).isdigit() else 0,
     }), status_code=status_code)
 
 
@@ -236,6 +240,7 @@ async def _edit_page(request: Request, entry: Entry, language: str, form: Transl
         if then is not None:
             changes = word_diff(f"{then.title}\n\n{then.answer}",
                                 f"{german.title}\n\n{german.answer}")
+    problems = _concerning(problems, language)
     return _render(request, "console/knowledge_edit.html", _values({
         "entry": entry, "language": LANGUAGES[language], "form": form, "status": status,
         "german": german if language != MASTER_LANGUAGE else None, "changes": changes,
@@ -244,6 +249,15 @@ async def _edit_page(request: Request, entry: Entry, language: str, form: Transl
         "count_errors": sum(p.is_error for p in problems),
         "count_warnings": sum(not p.is_error for p in problems),
     }), status_code=status_code)
+
+
+def _concerning(problems: tuple[FieldProblem, ...], language: str) -> tuple[FieldProblem, ...]:
+    """The problems an editor of one language version should see: every error, and the
+    warnings about this version or the entry as a whole (not those of other languages)."""
+    own = f"translations.{language}"
+    return tuple(p for p in problems if p.is_error or p.field is None
+                 or not p.field.startswith("translations")
+                 or p.field == own or p.field.startswith(own + "."))
 
 
 def _language_of(request: Request) -> str | None:
@@ -265,7 +279,9 @@ async def knowledge_edit(request: Request) -> Response:
         answer=version.answer if version is not None else "",
         questions=version.questions if version is not None else (),
         version=file_version(entry.path) if entry.path is not None else "")
-    return await _edit_page(request, entry, language, form)
+    # What the checks say about the text as it is, so nothing waits for the first keystroke.
+    problems = await _dry_run(context, entry, language, form) if version is not None else ()
+    return await _edit_page(request, entry, language, form, problems=problems)
 
 
 def _summary(entry: Entry, language: str, form: TranslationForm) -> str:
@@ -326,7 +342,8 @@ async def knowledge_save(request: Request) -> Response:
         return _redirect(request, "knowledge_entry", f"done=unchanged&lang={language}",
                          entry_id=entry_id)
     await _reload(context)
-    return _redirect(request, "knowledge_entry", f"done=saved&lang={language}",
+    hints = len(_concerning(saved.result.warnings, language))
+    return _redirect(request, "knowledge_entry", f"done=saved&lang={language}&hints={hints}",
                      entry_id=entry_id)
 
 
@@ -530,7 +547,10 @@ def _clusters(context: WebContext, texts: list[tuple[int, str]],
         return []
     assistant = context.live.assistant
     found = []
-    for cluster in unmatched_clusters(texts, embedder.embed_queries):
+    def embed(batch: Sequence[str]) -> npt.NDArray[Any]:
+        return VECTORS.embed(embedder, batch)
+
+    for cluster in unmatched_clusters(texts, embed):
         outcome = assistant.answer(Incoming(text=cluster.representative))
         covered = None
         if outcome.decision is Decision.ANSWER and outcome.entry_id is not None:

@@ -30,7 +30,7 @@ class Preview:
     language: str
     rtl: bool
     question: str
-    reply: Outgoing
+    reply: Outgoing | None  # None: no language version has an answer yet
 
 
 def with_version(entry: Entry, language: str, *, title: str, answer: str,
@@ -49,9 +49,12 @@ def preview_reply(entry: Entry, language: str, *, knowledge: KnowledgeBase,
                   make_translator: TranslatorFactory) -> Preview:
     """The reply a person writing in ``language`` gets when the assistant answers with
     ``entry`` (with the first of the entry's questions in that language as the question)."""
-    reply, _ = compose(Verdict(Decision.ANSWER, "preview", entry=entry), knowledge=knowledge,
-                       language=language, make_translator=make_translator)
-    message = from_reply(reply, keyboards.after_answer(make_translator(language), entry.id))
+    message = None
+    if any(version.answer.strip() for version in entry.translations.values()):
+        reply, _ = compose(Verdict(Decision.ANSWER, "preview", entry=entry),
+                           knowledge=knowledge, language=language,
+                           make_translator=make_translator)
+        message = from_reply(reply, keyboards.after_answer(make_translator(language), entry.id))
     version = entry.translations.get(language)
     question = version.questions[0] if version is not None and version.questions else ""
     known = LANGUAGES.get(language)

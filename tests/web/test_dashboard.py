@@ -11,7 +11,8 @@ import pytest
 
 from bot.conversation.model import EventKind, PersonEvent
 from bot.storage import tables as t
-from bot.web.dashboard import QuestionVectors, german_duration
+from bot.web.dashboard import german_duration
+from bot.web.question_vectors import QuestionVectors
 from tests.fakes import FakeEmbedder
 from tests.web.conftest import artefact
 from tests.web.server import RunningWebApp

@@ -20,6 +20,11 @@ pytestmark = pytest.mark.browser
 
 ENTRY = "krefeld-sport"
 QUESTION = "Was ist Sport vor Ort?"  # one of the entry's German questions
+DRIVING_LICENCE = [
+    "Wo kann ich meinen ausländischen Führerschein umschreiben lassen?",
+    "Wo lasse ich meinen ausländischen Führerschein umschreiben?",
+    "Wie kann ich meinen ausländischen Führerschein umschreiben lassen?",
+]
 NEW_SENTENCE = "Neu: Die Sportgruppen treffen sich jeden Dienstag in der Turnhalle."
 
 
@@ -146,6 +151,11 @@ def test_staff_suggestion_becomes_a_new_entry_the_assistant_answers_with(
                 language="de", city="krefeld", staff_id="console:amira",
                 question="Gibt es im KI Krefeld ein Sprachcafé für Frauen?",
                 answer="Ja, jeden Mittwoch um 15 Uhr im Raum 3 des KI."))
+            for text in DRIVING_LICENCE:  # handed off: no entry answers them
+                ticket = t.Ticket(status="open", language="de", city="krefeld", channel="web")
+                session.add(ticket)
+                await session.flush()
+                session.add(t.TicketMessage(ticket_id=ticket.id, author="person", text=text))
 
     web_app.call(suggest())
     _editor(web_app)
@@ -173,3 +183,37 @@ def test_staff_suggestion_becomes_a_new_entry_the_assistant_answers_with(
     assert _answered_with(web_app, question) == "krefeld-sprachcafe-frauen"
     desk.goto(f"{web_app.base_url}/console/knowledge/suggestions")
     assert desk.get_by_text("Keine offenen Vorschläge").count() == 1
+
+    # The recurring handed-off question is one click from a prefilled draft.
+    group = desk.locator(".suggestions li", has_text="3 ähnliche Fragen")
+    group.get_by_role("button", name=re.compile("Entwurf anlegen")).click()
+    desk.get_by_role("heading", name="Neuer Eintrag").wait_for()
+    origin = desk.locator(".origin").inner_text()
+    assert all(text in origin for text in DRIVING_LICENCE)
+    questions = desk.get_by_label(re.compile("^Fragen, wie Menschen")).input_value()
+    assert questions.splitlines() == DRIVING_LICENCE
+
+
+def test_bad_requests_get_clear_answers_and_markup_stays_text(
+        desk: Any, web_app: RunningWebApp) -> None:
+    _editor(web_app)
+    _log_in(desk, web_app, "jonas")
+    base = f"{web_app.base_url}/console/knowledge/entries"
+    for path in ("/no-such-entry", f"/{ENTRY}/xx", "/..%2F..%2Fetc%2Fpasswd/de", "/Krefeld_Sport"):
+        response = desk.goto(base + path)
+        assert response is not None
+        assert response.status == 404, path
+        assert desk.get_by_role("heading", name="Nicht gefunden").count() == 1, path
+    forged = desk.request.post(f"{base}/{ENTRY}/de/check", form={"title": "x"})
+    assert forged.status == 403
+
+    desk.goto(f"{base}/{ENTRY}/en")
+    desk.get_by_label(re.compile("^Titel")).fill("Sport <script>alert(1)</script> **bold**")
+    desk.get_by_label(re.compile("^Antwort")).fill("word " * 3000)  # far too long
+    desk.get_by_role("button", name="Speichern").click()
+    desk.get_by_text(re.compile("Englisch: gespeichert")).wait_for()  # a warning, no error
+    assert "<script>alert(1)</script>" in desk.locator("table").inner_text()
+    assert desk.locator("script", has_text="alert(1)").count() == 0
+    desk.get_by_role("link", name="Bearbeiten", exact=True).click()
+    expect(desk.locator("#problems-answer .field-warning")).to_contain_text("words")
+    assert "<script>alert(1)</script>" in desk.get_by_label(re.compile("^Titel")).input_value()

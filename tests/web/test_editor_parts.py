@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hypothesis import given
@@ -108,3 +109,12 @@ def test_preview_of_a_missing_translation_shows_the_fallback_a_person_gets() -> 
     emptied = with_version(entry, "uk", title="", answer="", questions=())
     preview = preview_reply(emptied, "uk", knowledge=knowledge, make_translator=translator)
     assert preview.reply.sections[0].style == "lead"  # "this answer is in English/German"
+
+
+def test_preview_without_any_answer_says_so_instead_of_failing() -> None:
+    knowledge = load_knowledge(FIXTURES / "kb_small").knowledge
+    entry = knowledge.entries[0]
+    empty = dataclasses.replace(entry, translations={})
+    preview = preview_reply(with_version(empty, "de", title="Neu", answer="", questions=()),
+                            "de", knowledge=knowledge, make_translator=translator)
+    assert preview.reply is None
