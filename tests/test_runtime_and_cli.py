@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import load_settings
+from bot.kb.editing import KnowledgeEditor, stamp_translations
 from bot.runtime import build_runtime
 from tests.conftest import FAKE_MATCH, FIXTURES
 from tests.fakes import FakeEmbedder
@@ -100,7 +101,8 @@ def test_kb_stats_json_lists_each_entry_with_its_language_statuses(
     data = json.loads(capsys.readouterr().out)
     by_id = {row["id"]: row for row in data["entries"]}
     assert by_id["sport"] == {"id": "sport", "city": "krefeld",
-                              "languages": {"de": "reviewed", "en": "draft", "ar": "draft"}}
+                              "languages": {"de": "reviewed", "en": "draft", "ar": "draft"},
+                              "outdated": []}
     assert set(by_id) == {"sport", "school", "essen-contact", "no-legal-advice"}
 
 
@@ -109,3 +111,23 @@ def test_kb_stats_table_shows_coverage_per_language(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert out.startswith("4 entries: essen 1, krefeld 2, nrw 1")
     assert "Arabic (ar)" in out
+
+
+def test_kb_stats_counts_translations_outdated_by_a_german_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "kb_small", knowledge)
+    stamp_translations(knowledge)
+    entry = KnowledgeEditor(knowledge).entry("sport")
+    german = entry.translations["de"]
+    KnowledgeEditor(knowledge).save_translation(
+        "sport", "de", title=german.title, answer=german.answer + " Neu: dienstags.",
+        questions=german.questions, mark_reviewed=True)
+    assert main(["kb", "stats", "--json", "--knowledge", str(knowledge)]) == 0
+    by_id = {row["id"]: row for row in json.loads(capsys.readouterr().out)["entries"]}
+    assert by_id["sport"]["outdated"] == ["en", "ar"]
+    assert by_id["school"]["outdated"] == []
+    assert main(["kb", "stats", "--knowledge", str(knowledge)]) == 0
+    arabic = next(line for line in capsys.readouterr().out.splitlines() if "(ar)" in line)
+    assert arabic.split()[-1] == "1"

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from bot.config import Settings
 from bot.kb.checks import check_entries
 from bot.kb.confusable import ConfusablePair, Phrasing, find_confusables
+from bot.kb.editing import OUTDATED, language_status
 from bot.kb.loader import display_path, load_knowledge
 from bot.kb.model import Entry, KnowledgeBase
 from bot.kb.problems import Problem, Severity
@@ -100,6 +101,9 @@ def stats(settings: Settings, *, as_json: bool = False, out: TextIO | None = Non
                 for code, version in entry.translations.items()
                 if version.answer
             },
+            # translations written against an older German text (see bot.kb.editing)
+            "outdated": [code for code in SUPPORTED
+                         if language_status(entry, code) == OUTDATED],
         }
         for entry in knowledge.entries
     ]
@@ -110,12 +114,16 @@ def stats(settings: Settings, *, as_json: bool = False, out: TextIO | None = Non
     per_city = Counter(entry.city for entry in knowledge.entries)
     print(f"{len(rows)} entries: " + ", ".join(f"{c} {n}" for c, n in sorted(per_city.items())),
           file=out)
-    print(f"{'language':<24}{'entries':>8}{'reviewed':>10}{'draft':>8}{'missing':>9}", file=out)
+    print(f"{'language':<24}{'entries':>8}{'reviewed':>10}{'draft':>8}{'missing':>9}"
+          f"{'outdated':>10}", file=out)
     codes = list(SUPPORTED) + sorted({c for r in rows for c in r["languages"]} - set(SUPPORTED))
     for code in codes:
         statuses = Counter(r["languages"].get(code, "missing") for r in rows)
         name = LANGUAGES[code].english_name if code in LANGUAGES else code
         present = len(rows) - statuses["missing"]
+        outdated = sum(code in r["outdated"] for r in rows)
         print(f"{name + ' (' + code + ')':<24}{present:>8}{statuses['reviewed']:>10}"
-              f"{statuses['draft']:>8}{statuses['missing']:>9}", file=out)
+              f"{statuses['draft']:>8}{statuses['missing']:>9}{outdated:>10}", file=out)
+    print("outdated: the German text changed after the translation was written or reviewed "
+          "(counted in reviewed/draft too)", file=out)
     return 0
