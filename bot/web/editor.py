@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,26 +30,41 @@ from bot.insight.clusters import handed_off_questions, unmatched_clusters
 from bot.kb.editing import (
     MASTER_LANGUAGE,
     OUTDATED,
+    REVIEWED,
+    EditResult,
     FieldProblem,
     KnowledgeEditError,
+    StaleFileError,
     language_status,
     master_hash,
     text_hash,
 )
 from bot.kb.loader import is_valid_id, parse_entry_text
 from bot.kb.model import AUDIENCES, CATEGORIES, CITIES, Entry, Translation
-from bot.kb.revisions import Revision, UndoRefused
+from bot.kb.problems import Severity
+from bot.kb.revisions import Revision
 from bot.languages import LANGUAGES, SUPPORTED
 from bot.storage import tables as t
 from bot.web.console import _render
 from bot.web.context import WebContext
-from bot.web.editor_forms import NewEntryForm, TranslationForm, file_version, problems_by_field
+from bot.web.editor_forms import (
+    TRANSLATION_FIELDS,
+    NewEntryForm,
+    TranslationForm,
+    file_version,
+    problems_by_field,
+)
 from bot.web.preview import Preview, preview_reply, with_version
 from bot.web.question_vectors import VECTORS
 from bot.web.staff_session import requires
 from bot.web.word_diff import Piece, diff_lines, word_diff
 
 __all__ = ["editor_routes"]
+
+logger = logging.getLogger(__name__)
+STALE = ("Jemand hat diesen Eintrag geändert, während Sie ihn bearbeitet haben. Ihr Text "
+         "steht noch im Formular; bitte vergleichen Sie mit dem Verlauf und speichern Sie "
+         "dann noch einmal.")
 
 STATUS_NAMES = {"missing": "fehlt", "draft": "Entwurf", "reviewed": "geprüft",
                 "outdated": "veraltet"}
@@ -87,8 +103,18 @@ def _redirect(request: Request, name: str, query: str = "", **params: Any) -> Re
 
 
 async def _reload(context: WebContext) -> None:
-    """Rebuild the running assistant from the files just written."""
-    await context.live.reload(force=True)
+    """Rebuild the running assistant from the files just written. The write is done either
+    way: if the rebuild fails, the assistant keeps answering from the previous files and
+    the periodic reload tries again."""
+    try:
+        await context.live.reload(force=True)
+    except Exception:
+        logger.exception("rebuilding the assistant after an edit failed")
+
+
+def _small_int(text: str) -> int | None:
+    """A form or query value as a small non-negative int (None if it is not one)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 async def _entry_or_none(context: WebContext, entry_id: str) -> Entry | None:
@@ -100,8 +126,9 @@ async def _entry_or_none(context: WebContext, entry_id: str) -> Entry | None:
         return None
 
 
-def _missing(request: Request, entry_id: str) -> Response:
-    return _render(request, "console/knowledge_missing.html", _values({"entry_id": entry_id}),
+def _missing(request: Request, entry_id: str, what: str = "") -> Response:
+    what = what or f"Einen Eintrag „{entry_id}“ gibt es nicht (mehr)."
+    return _render(request, "console/knowledge_missing.html", _values({"what": what}),
                    status_code=404)
 
 
@@ -174,7 +201,7 @@ async def _entry_page(request: Request, entry: Entry, *, error: str = "",
         "source_titles": source_titles, "error": error,
         "notice": request.query_params.get("done", ""),
         "notice_language": request.query_params.get("lang", ""),
-        "hints": int(hints) if (hints := request.query_params.get("hints", "0")).isdigit() else 0,
+        "hints": _small_int(request.query_params.get("hints", "")) or 0,
     }), status_code=status_code)
 
 
@@ -244,11 +271,22 @@ async def _edit_page(request: Request, entry: Entry, language: str, form: Transl
     return _render(request, "console/knowledge_edit.html", _values({
         "entry": entry, "language": LANGUAGES[language], "form": form, "status": status,
         "german": german if language != MASTER_LANGUAGE else None, "changes": changes,
-        "problems": problems_by_field(problems, language), "error": error,
+        "problems": _grouped_for_version(problems, language), "error": error,
         "checked": checked, "preview": _preview_of(request, entry, language, form),
         "count_errors": sum(p.is_error for p in problems),
         "count_warnings": sum(not p.is_error for p in problems),
     }), status_code=status_code)
+
+
+def _grouped_for_version(problems: tuple[FieldProblem, ...], language: str,
+                         ) -> dict[str, list[FieldProblem]]:
+    """Problems by the edit form's fields; those of the entry's other fields (sources,
+    contact ...) are shown with the general ones, as this form cannot change them."""
+    grouped: dict[str, list[FieldProblem]] = {}
+    for name, found in problems_by_field(problems, language).items():
+        target = name if name in TRANSLATION_FIELDS else "general"
+        grouped.setdefault(target, []).extend(found)
+    return grouped
 
 
 def _concerning(problems: tuple[FieldProblem, ...], language: str) -> tuple[FieldProblem, ...]:
@@ -272,12 +310,14 @@ async def knowledge_edit(request: Request) -> Response:
     entry_id, language = request.path_params["entry_id"], _language_of(request)
     entry = await _entry_or_none(context, entry_id)
     if entry is None or language is None:
-        return _missing(request, entry_id)
+        return _missing(request, entry_id, "" if entry is None else
+                        "Diese Sprache gibt es im Wegweiser nicht.")
     version = entry.translations.get(language)
     form = TranslationForm(
         title=version.title if version is not None else "",
         answer=version.answer if version is not None else "",
         questions=version.questions if version is not None else (),
+        reviewed=language_status(entry, language) == REVIEWED,
         version=file_version(entry.path) if entry.path is not None else "")
     # What the checks say about the text as it is, so nothing waits for the first keystroke.
     problems = await _dry_run(context, entry, language, form) if version is not None else ()
@@ -298,12 +338,24 @@ def _summary(entry: Entry, language: str, form: TranslationForm) -> str:
     return f"{name}: {state}"
 
 
+def _prepare(context: WebContext, entry: Entry, language: str,
+             form: TranslationForm) -> EditResult:
+    return context.workspace.editor.save_translation(
+        entry.id, language, title=form.title, answer=form.answer, questions=form.questions,
+        minor=form.minor, mark_reviewed=form.reviewed, dry_run=True)
+
+
+def _unreadable(message: str) -> FieldProblem:
+    return FieldProblem(Severity.ERROR, "Die Datei des Eintrags kann so nicht bearbeitet "
+                        f"werden ({message}). Bitte wenden Sie sich an das Technik-Team.", 1)
+
+
 async def _dry_run(context: WebContext, entry: Entry, language: str,
                    form: TranslationForm) -> tuple[FieldProblem, ...]:
-    result = await asyncio.to_thread(
-        context.workspace.editor.save_translation, entry.id, language, title=form.title,
-        answer=form.answer, questions=form.questions, minor=form.minor,
-        mark_reviewed=form.reviewed, dry_run=True)
+    try:
+        result = await asyncio.to_thread(_prepare, context, entry, language, form)
+    except KnowledgeEditError as exc:
+        return (_unreadable(str(exc)),)
     return result.problems
 
 
@@ -314,25 +366,39 @@ async def knowledge_save(request: Request) -> Response:
     entry_id, language = request.path_params["entry_id"], _language_of(request)
     entry = await _entry_or_none(context, entry_id)
     if entry is None or language is None:
-        return _missing(request, entry_id)
+        return _missing(request, entry_id, "" if entry is None else
+                        "Diese Sprache gibt es im Wegweiser nicht.")
     submitted = await request.form()
     form = TranslationForm.parse(submitted)
     if submitted.get("action") == "check":
         problems = await _dry_run(context, entry, language, form)
         return await _edit_page(request, entry, language, form, problems=problems, checked=True)
-    current = file_version(entry.path) if entry.path is not None else ""
-    if form.version != current:
-        problems = await _dry_run(context, entry, language, form)
+    def build() -> EditResult:
+        # Inside the revision log's lock: the file is the one the form was opened on.
+        if entry.path is None or file_version(entry.path) != form.version:
+            raise StaleFileError(f"{entry_id} changed since the form was opened")
+        return _prepare(context, entry, language, form)
+
+    try:
+        saved = await context.workspace.log.apply(build, author=_author(request),
+                                                  summary=_summary(entry, language, form))
+    except StaleFileError:
+        fresh = await _entry_or_none(context, entry_id)
+        if fresh is None:
+            return _missing(request, entry_id)
+        version = fresh.translations.get(language)
+        if version is not None and (version.title, version.answer, version.questions) == (
+                form.title, form.answer, form.questions):  # e.g. the form sent twice
+            return _redirect(request, "knowledge_entry", f"done=unchanged&lang={language}",
+                             entry_id=entry_id)
+        current = file_version(fresh.path) if fresh.path is not None else ""
         return await _edit_page(
-            request, entry, language, dataclasses.replace(form, version=current),
-            problems=problems, status_code=409,
-            error="Jemand hat diesen Eintrag geändert, während Sie ihn bearbeitet haben. Ihr "
-                  "Text steht noch im Formular; bitte vergleichen Sie mit dem Verlauf und "
-                  "speichern Sie dann noch einmal.")
-    saved = await context.workspace.save_translation(
-        entry_id, language, author=_author(request), title=form.title, answer=form.answer,
-        questions=form.questions, minor=form.minor, mark_reviewed=form.reviewed,
-        summary=_summary(entry, language, form))
+            request, fresh, language, dataclasses.replace(form, version=current),
+            problems=await _dry_run(context, fresh, language, form), status_code=409,
+            error=STALE)
+    except KnowledgeEditError as exc:
+        return await _edit_page(request, entry, language, form, problems=(_unreadable(str(exc)),),
+                                status_code=422, error="Nicht gespeichert.")
     if not saved.written:
         if not saved.result.ok:
             return await _edit_page(
@@ -356,8 +422,8 @@ async def knowledge_check(request: Request) -> Response:
     if entry is None or language is None:
         return JSONResponse({"error": "not found"}, status_code=404)
     form = TranslationForm.parse(await request.form())
-    problems = await _dry_run(context, entry, language, form)
-    grouped = problems_by_field(problems, language)
+    problems = _concerning(await _dry_run(context, entry, language, form), language)
+    grouped = _grouped_for_version(problems, language)
     return JSONResponse({
         "problems": {name: [{"error": p.is_error, "message": p.message, "line": p.line}
                             for p in found] for name, found in grouped.items()},
@@ -374,13 +440,19 @@ async def knowledge_review(request: Request) -> Response:
     entry_id, language = request.path_params["entry_id"], _language_of(request)
     entry = await _entry_or_none(context, entry_id)
     if entry is None or language is None:
-        return _missing(request, entry_id)
-    try:
-        saved = await context.workspace.mark_reviewed(entry_id, language,
-                                                      author=_author(request))
-    except KnowledgeEditError:
+        return _missing(request, entry_id, "" if entry is None else
+                        "Diese Sprache gibt es im Wegweiser nicht.")
+    if language not in entry.translations:
         return await _entry_page(request, entry, status_code=409,
                                  error="Diese Sprachfassung gibt es noch nicht.")
+    try:
+        saved = await context.workspace.log.apply(
+            lambda: context.workspace.editor.mark_reviewed(entry_id, language, dry_run=True),
+            author=_author(request),
+            summary=f"{LANGUAGES[language].german_name}: als geprüft markiert")
+    except KnowledgeEditError as exc:
+        return await _entry_page(request, entry, status_code=409,
+                                 error=f"Nicht als geprüft markiert: {exc}.")
     if not saved.written:
         if not saved.result.ok:
             return await _entry_page(
@@ -401,10 +473,10 @@ async def knowledge_undo(request: Request) -> Response:
     revision_id = int(request.path_params["revision_id"])
     revision = await context.workspace.log.get(revision_id)
     if revision is None:
-        return _missing(request, f"#{revision_id}")
+        return _missing(request, "", f"Eine Änderung #{revision_id} gibt es nicht.")
     try:
         await context.workspace.undo(revision_id, author=_author(request))
-    except UndoRefused:
+    except KnowledgeEditError:  # refused, or the file changed meanwhile
         history = await context.workspace.history(revision.entry_id, limit=HISTORY_LIMIT)
         entry = await _entry_or_none(context, revision.entry_id)
         if entry is None:
@@ -462,12 +534,13 @@ async def _new_page(request: Request, form: NewEntryForm, *,
     refusals = refusals or {}
     grouped = {name: found for name, found in problems_by_field(problems).items()
                if name not in refusals}  # a refused choice is explained once, in German
+    for name, message in refusals.items():
+        grouped[name] = [FieldProblem(Severity.ERROR, message, 0, name)]
     return _render(request, "console/knowledge_new.html", _values({
         "form": form, "problems": grouped, "refusals": refusals,
         "error": error, "preview": preview, "source_titles": source_titles,
         "cities": CITIES, "categories": CATEGORIES, "audiences": AUDIENCES,
-        "count_errors": sum(p.is_error for found in grouped.values() for p in found)
-        + len(refusals),
+        "count_errors": sum(p.is_error for found in grouped.values() for p in found),
     }), status_code=status_code)
 
 
@@ -487,11 +560,11 @@ def _prefill_from_suggestion(suggestion: t.FaqSuggestion) -> NewEntryForm:
 async def knowledge_new(request: Request) -> Response:
     """The form for a new entry (empty, or filled from a staff suggestion)."""
     context = _context(request)
-    raw = request.query_params.get("suggestion", "")
+    suggestion_id = _small_int(request.query_params.get("suggestion", ""))
     form = NewEntryForm()
-    if raw.isdigit():
-        suggestion = await _suggestion(context, int(raw))
-        if suggestion is not None:
+    if suggestion_id is not None:
+        suggestion = await _suggestion(context, suggestion_id)
+        if suggestion is not None and suggestion.status == "new":
             form = _prefill_from_suggestion(suggestion)
     return await _new_page(request, form)
 
@@ -512,12 +585,19 @@ async def knowledge_create(request: Request) -> Response:
                                status_code=200 if action == "check" else 422,
                                error="" if action == "check" else
                                "Nicht angelegt: bitte beheben Sie die markierten Fehler.")
-    saved = await context.workspace.create_entry(
-        form.id, author=_author(request), city=form.city, category=form.category,
-        audience=form.audience, title=form.title, answer=form.answer,
-        questions=form.questions, sources=form.sources, contact=form.contact,
-        legal_adjacent=form.legal_adjacent, needs_review=form.needs_review,
-        review_note=form.review_note)
+    def build() -> EditResult:
+        return context.workspace.editor.create_entry(
+            form.id, city=form.city, category=form.category, audience=form.audience,
+            title=form.title, answer=form.answer, questions=form.questions,
+            sources=form.sources, contact=form.contact, legal_adjacent=form.legal_adjacent,
+            needs_review=form.needs_review, review_note=form.review_note, dry_run=True)
+
+    try:
+        saved = await context.workspace.log.apply(
+            build, author=_author(request), summary="Neuer Eintrag (deutscher Entwurf)")
+    except KnowledgeEditError as exc:  # e.g. the same id was created a moment ago
+        return await _new_page(request, form, problems=(_unreadable(str(exc)),),
+                               status_code=409, error="Nicht angelegt.")
     if not saved.written:
         problems = await asyncio.to_thread(_new_entry_problems, context, form)
         return await _new_page(request, form, problems=problems, status_code=422,

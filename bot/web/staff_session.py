@@ -42,7 +42,7 @@ def check_csrf(request: Request, form: Any) -> bool:
     expected = request.session.get("csrf")
     given = form.get("csrf") if form is not None else None
     return (isinstance(expected, str) and isinstance(given, str)
-            and hmac.compare_digest(expected, given))
+            and hmac.compare_digest(expected.encode(), given.encode()))
 
 
 def log_in(request: Request, user: t.User) -> None:
@@ -87,7 +87,8 @@ def requires(area: str) -> Callable[[Endpoint], Endpoint]:
                 form = await request.form()
                 if not check_csrf(request, form):
                     return PlainTextResponse(
-                        "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.",
+                        "Das Formular ist abgelaufen. Bitte kopieren Sie Ihren Text, laden Sie "
+                        "die Seite neu und fügen Sie ihn wieder ein.",
                         status_code=403)
             request.state.user = user
             return await endpoint(request)

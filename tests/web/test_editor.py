@@ -98,12 +98,18 @@ def test_editor_changes_german_translations_turn_outdated_and_chat_answers_new_t
     reply = _ask(page, QUESTION)
     assert NEW_SENTENCE in reply.inner_text()
 
-    # Confirming the Arabic translation makes it current again.
+    # Confirming the Arabic translation (after seeing the German change) makes it current.
     desk.get_by_role("link", name="Zurück zum Eintrag").click()
-    desk.get_by_role("button", name="Als geprüft markieren (Arabisch)").click()
-    desk.get_by_text(re.compile("Arabisch: als geprüft markiert")).wait_for()
+    desk.get_by_role("link", name=re.compile(r"Änderungen .* prüfen \(Arabisch\)")).click()
+    desk.get_by_label(re.compile("als „geprüft“ speichern")).check()
+    desk.get_by_role("button", name="Speichern").click()
+    desk.get_by_text(re.compile("Arabisch: gespeichert")).wait_for()
     assert _status_of(desk, "Arabisch") == "geprüft"
     assert _status_of(desk, "Englisch") == "veraltet"
+    # A draft is confirmed from the entry page directly.
+    desk.get_by_role("button", name="Als geprüft markieren (Deutsch)").click()
+    desk.locator(".notice", has_text="Deutsch: als geprüft markiert").wait_for()
+    assert _status_of(desk, "Deutsch") == "geprüft"
 
 
 def test_minor_edit_keeps_translations_current_and_undo_restores_the_old_text(
@@ -119,13 +125,18 @@ def test_minor_edit_keeps_translations_current_and_undo_restores_the_old_text(
     assert _status_of(desk, "Arabisch") == "Entwurf"  # not outdated: a minor edit
     assert "kleine Korrektur" in desk.locator(".history li").first.inner_text()
 
-    desk.get_by_role("button", name=re.compile("Rückgängig machen")).first.click()
+    desk.get_by_role("button", name=re.compile("rückgängig machen")).click()
     desk.get_by_text("Die Änderung wurde rückgängig gemacht.").wait_for()
     restored = web_app.context.workspace.entry(ENTRY).translations["de"].title  # type: ignore[union-attr]
     assert restored == "Sport für Kinder: Sport vor Ort"
+    assert "macht Änderung #1 rückgängig" in desk.locator(".history li").first.inner_text()
+    assert desk.get_by_role("button", name=re.compile("rückgängig machen")).count() == 1
     # The undone revision cannot be undone twice; the refusal says why.
-    desk.locator(".history li").nth(1).get_by_role("button").click()
-    expect(desk.get_by_role("alert")).to_contain_text("schon rückgängig gemacht")
+    token = desk.locator("input[name=csrf]").first.get_attribute("value")
+    again = desk.request.post(f"{web_app.base_url}/console/knowledge/revisions/1/undo",
+                              form={"csrf": token})
+    assert again.status == 409
+    assert "schon rückgängig gemacht" in again.text()
 
 
 def test_save_over_a_newer_change_is_refused_and_keeps_the_text(
@@ -217,3 +228,25 @@ def test_bad_requests_get_clear_answers_and_markup_stays_text(
     desk.get_by_role("link", name="Bearbeiten", exact=True).click()
     expect(desk.locator("#problems-answer .field-warning")).to_contain_text("words")
     assert "<script>alert(1)</script>" in desk.get_by_label(re.compile("^Titel")).input_value()
+
+
+def test_odd_query_values_and_problems_outside_the_form_are_shown_not_crashed(
+        desk: Any, web_app: RunningWebApp) -> None:
+    _editor(web_app)
+    _log_in(desk, web_app, "jonas")
+    base = f"{web_app.base_url}/console/knowledge"
+    for path in (f"/entries/{ENTRY}?done=saved&hints=%C2%B2&lang=", "/new?suggestion=%C2%B2",
+                 f"/new?suggestion={'9' * 5000}"):
+        response = desk.goto(base + path)
+        assert response is not None
+        assert response.status == 200, path
+
+    # A problem the language form cannot fix (a source file that is gone) is still shown.
+    path = web_app.context.settings.knowledge_dir / "krefeld" / f"{ENTRY}.yaml"  # type: ignore[union-attr]
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "file: 000_f0237e21997493b0.txt", "file: gone.txt", 1), encoding="utf-8")
+    desk.goto(f"{base}/entries/{ENTRY}/tr")
+    expect(desk.locator("#problems-general .field-error")).to_contain_text("gone.txt")
+    desk.get_by_role("button", name="Speichern").click()
+    expect(desk.get_by_role("alert")).to_contain_text("Nicht gespeichert")
+    expect(desk.locator("#problems-general .field-error")).to_contain_text("gone.txt")

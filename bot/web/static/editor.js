@@ -26,24 +26,45 @@
     }
   }
 
+  function say(text) {
+    if (summary.textContent !== text) { summary.textContent = text; }  // no repeated announcements
+  }
+
   function check() {
     var mine = ++sequence;
     var data = new FormData(form);
     data.delete("action");
     fetch(form.getAttribute("data-check-url"), { method: "POST", body: data, credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (mine !== sequence) { return null; }
+        if (response.redirected || response.status === 403) {
+          say("Ihre Anmeldung ist abgelaufen. Bitte kopieren Sie Ihren Text, melden Sie sich neu an und fügen Sie ihn wieder ein.");
+          return null;
+        }
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
       .then(function (result) {
         if (!result || mine !== sequence) { return; }
         ["general", "title", "answer", "questions"].forEach(function (name) {
           showProblems(name, result.problems[name]);
         });
         var text = result.errors ? result.errors + " Fehler" : "Keine Fehler";
-        if (result.warnings) { text += ", " + result.warnings + " Hinweis(e)"; }
-        summary.textContent = text + ".";
+        if (result.warnings) { text += ", " + result.warnings + (result.warnings === 1 ? " Hinweis" : " Hinweise"); }
+        say(text + ".");
         if (frame) { frame.srcdoc = result.preview; }
       })
-      .catch(function () { summary.textContent = "Die Prüfung ist gerade nicht erreichbar; Speichern prüft trotzdem."; });
+      .catch(function () {
+        if (mine === sequence) { say("Die Prüfung ist gerade nicht erreichbar; beim Speichern wird trotzdem geprüft."); }
+      });
   }
+
+  // One save at a time: a second click would otherwise look like someone else's change.
+  form.addEventListener("submit", function (event) {
+    if (form.getAttribute("data-sending") === "1") { event.preventDefault(); return; }
+    form.setAttribute("data-sending", "1");
+  });
+  window.addEventListener("pageshow", function () { form.removeAttribute("data-sending"); });
 
   // The preview frame takes the height of the reply it shows (no scrolling inside it).
   function fitPreview() {
