@@ -26,6 +26,7 @@ from bot.kb.revisions import KnowledgeWorkspace
 from bot.runtime import LiveRuntime
 from bot.storage.db import Database
 from bot.web.chat import chat_routes
+from bot.web.check_messages import in_german
 from bot.web.console import _render, console_routes
 from bot.web.context import WebContext
 from bot.web.dashboard import dashboard_routes
@@ -63,6 +64,7 @@ def build_context(settings: Settings, live: LiveRuntime, db: Database) -> WebCon
                                   on_outbox=outbox.notify)
     environment = Environment(loader=FileSystemLoader(HERE / "templates"),
                               autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
+    environment.filters["german"] = in_german  # kb check's messages in the console
     return WebContext(settings=settings, live=live, db=db, service=service, outbox=outbox,
                       templates=Jinja2Templates(env=environment), secret=web_secret(settings),
                       login_guard=LoginGuard(),

@@ -45,6 +45,7 @@ from bot.kb.problems import Severity
 from bot.kb.revisions import Revision
 from bot.languages import LANGUAGES, SUPPORTED
 from bot.storage import tables as t
+from bot.web.check_messages import in_german
 from bot.web.console import _render
 from bot.web.context import WebContext
 from bot.web.editor_forms import (
@@ -425,7 +426,8 @@ async def knowledge_check(request: Request) -> Response:
     problems = _concerning(await _dry_run(context, entry, language, form), language)
     grouped = _grouped_for_version(problems, language)
     return JSONResponse({
-        "problems": {name: [{"error": p.is_error, "message": p.message, "line": p.line}
+        "problems": {name: [{"error": p.is_error, "message": in_german(p.message),
+                             "line": p.line}
                             for p in found] for name, found in grouped.items()},
         "errors": sum(p.is_error for p in problems),
         "warnings": sum(not p.is_error for p in problems),
@@ -458,7 +460,7 @@ async def knowledge_review(request: Request) -> Response:
             return await _entry_page(
                 request, entry, status_code=422,
                 error="Nicht als geprüft markiert: der Eintrag hat Fehler ("
-                      + "; ".join(p.message for p in saved.result.errors) + ").")
+                      + "; ".join(in_german(p.message) for p in saved.result.errors) + ").")
         return _redirect(request, "knowledge_entry", f"done=unchanged&lang={language}",
                          entry_id=entry_id)
     await _reload(context)

@@ -226,7 +226,7 @@ def test_bad_requests_get_clear_answers_and_markup_stays_text(
     assert "<script>alert(1)</script>" in desk.locator("table").inner_text()
     assert desk.locator("script", has_text="alert(1)").count() == 0
     desk.get_by_role("link", name="Bearbeiten", exact=True).click()
-    expect(desk.locator("#problems-answer .field-warning")).to_contain_text("words")
+    expect(desk.locator("#problems-answer .field-warning")).to_contain_text("Wörter")
     assert "<script>alert(1)</script>" in desk.get_by_label(re.compile("^Titel")).input_value()
 
 

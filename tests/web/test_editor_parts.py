@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 from hypothesis import given
@@ -11,9 +12,11 @@ from starlette.datastructures import FormData
 
 from bot.conversation.model import LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE
 from bot.i18n import translator
-from bot.kb.editing import FieldProblem
+from bot.kb.editing import FieldProblem, KnowledgeEditor
 from bot.kb.loader import load_knowledge
+from bot.kb.model import Contact, Source
 from bot.kb.problems import Severity
+from bot.web.check_messages import in_german
 from bot.web.editor_forms import NewEntryForm, TranslationForm, file_version, problems_by_field
 from bot.web.preview import preview_reply, with_version
 from bot.web.word_diff import diff_lines, word_diff
@@ -118,3 +121,36 @@ def test_preview_without_any_answer_says_so_instead_of_failing() -> None:
     preview = preview_reply(with_version(empty, "de", title="Neu", answer="", questions=()),
                             "de", knowledge=knowledge, make_translator=translator)
     assert preview.reply is None
+
+
+def test_check_messages_an_editor_can_cause_are_shown_in_german(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(FIXTURES / "kb_small", knowledge)
+    editor = KnowledgeEditor(knowledge)
+    messages = set()
+    for language, answer, questions, title in (
+            ("de", "", ("Wo?",), "Sport"),                             # empty, one question
+            ("en", "word " * 120, ("Where?", "Where?"), ""),          # long, twice, no title
+            ("ar", "نص عربي ينتهي بكلمة KI.", ("أين؟", "متى؟"), "رياضة")):  # RTL line end
+        result = editor.save_translation("sport", language, title=title, answer=answer,
+                                         questions=questions, dry_run=True)
+        messages |= {p.message for p in result.problems}
+    result = editor.create_entry(
+        "Bad Id", city="krefeld", category="school", audience="residents", title="T",
+        answer="A", questions=["Q1", "Q2"], sources=[], dry_run=True)
+    messages |= {p.message for p in result.problems}
+    result = editor.create_entry(
+        "sport", city="krefeld", category="school", audience="residents", title="T",
+        answer="A", questions=["Q1", "Q2"], sources=[], dry_run=True)
+    messages |= {p.message for p in result.problems}
+    result = editor.create_entry(
+        "neu", city="krefeld", category="school", audience="residents", title="T", answer="A",
+        questions=["Q1", "Q2"], sources=[Source("gone.txt", "")], needs_review=True,
+        contact=Contact(phone=("call me",), email=("nobody",), web=("not a site",)),
+        dry_run=True)
+    messages |= {p.message for p in result.problems}
+    assert len(messages) >= 14
+    untranslated = sorted(m for m in messages if in_german(m) == m)
+    assert untranslated == []
+    assert in_german("something new") == "something new"
+    assert "Arabisch" in in_german("the answer of the 'ar' version is empty")
