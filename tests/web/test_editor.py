@@ -63,14 +63,15 @@ def test_editor_changes_german_translations_turn_outdated_and_chat_answers_new_t
 
     # Live checks: an empty answer is an error next to the field, before any save.
     answer.fill("")
-    expect(desk.locator("#problems-answer .field-error")).to_have_count(1)
+    # (generous timeouts: the check runs after a pause in typing, on a busy CI machine)
+    expect(desk.locator("#problems-answer .field-error")).to_have_count(1, timeout=15_000)
     expect(desk.locator("#check-summary")).to_contain_text("1 Fehler")
     expect(answer).to_have_attribute("aria-invalid", "true")
     old_answer = web_app.context.workspace.entry(ENTRY).translations["de"].answer  # type: ignore[union-attr]
     answer.fill(old_answer + "\n" + NEW_SENTENCE)
-    expect(desk.locator("#problems-answer .field-error")).to_have_count(0)
+    expect(desk.locator("#problems-answer .field-error")).to_have_count(0, timeout=15_000)
     preview = desk.frame_locator("#preview")
-    expect(preview.locator(".msg.bot")).to_contain_text(NEW_SENTENCE)
+    expect(preview.locator(".msg.bot")).to_contain_text(NEW_SENTENCE, timeout=15_000)
     assert _serious(desk) == []
     desk.screenshot(path=str(artefact("editor-edit.png")), full_page=True)
 
