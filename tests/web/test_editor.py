@@ -59,11 +59,11 @@ def test_editor_changes_german_translations_turn_outdated_and_chat_answers_new_t
     sport.get_by_role("link", name=re.compile("Sport für Kinder")).click()
     assert _status_of(desk, "Arabisch") == "Entwurf"
     desk.get_by_role("link", name="Bearbeiten (Deutsch)").click()
+    desk.wait_for_load_state("load")  # the live check listens once its script has run
     answer = desk.get_by_label(re.compile("^Antwort"))
 
     # Live checks: an empty answer is an error next to the field, before any save.
     answer.fill("")
-    # (generous timeouts: the check runs after a pause in typing, on a busy CI machine)
     expect(desk.locator("#problems-answer .field-error")).to_have_count(1, timeout=15_000)
     expect(desk.locator("#check-summary")).to_contain_text("1 Fehler")
     expect(answer).to_have_attribute("aria-invalid", "true")
