@@ -314,10 +314,12 @@ class KnowledgeWorkspace:
                 minor=minor, mark_reviewed=mark_reviewed, dry_run=True),
             author=author, summary=summary)
 
-    async def mark_reviewed(self, entry_id: str, language: str, *, author: str) -> Saved:
+    async def mark_reviewed(self, entry_id: str, language: str, *, author: str,
+                            summary: str | None = None) -> Saved:
         """See :meth:`KnowledgeEditor.mark_reviewed`; written edits are recorded."""
         return await self.log.apply(
-            lambda: self.editor.mark_reviewed(entry_id, language, dry_run=True), author=author)
+            lambda: self.editor.mark_reviewed(entry_id, language, dry_run=True), author=author,
+            summary=summary)
 
     async def create_entry(
         self,

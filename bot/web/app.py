@@ -27,7 +27,7 @@ from bot.runtime import LiveRuntime
 from bot.storage.db import Database
 from bot.web.chat import chat_routes
 from bot.web.check_messages import in_german
-from bot.web.console import _render, console_routes
+from bot.web.console import console_routes, render
 from bot.web.context import WebContext
 from bot.web.dashboard import dashboard_routes
 from bot.web.editor import editor_routes
@@ -117,7 +117,7 @@ class _Headers:
 async def _not_found(request: Request, _exc: Exception) -> Response:
     """A page in the console's language and layout for unknown console addresses."""
     if request.url.path.startswith("/console"):
-        return _render(request, "console/not_found.html", {}, status_code=404)
+        return render(request, "console/not_found.html", {}, status_code=404)
     return PlainTextResponse("Nicht gefunden · Not found", status_code=404)
 
 

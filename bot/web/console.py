@@ -25,7 +25,7 @@ from bot.web.staff_session import check_csrf, csrf_token, current_user, log_in, 
 from bot.web.users import Role, authenticate
 from handoff.tickets import ACTIVE, TicketStatus
 
-__all__ = ["CONSOLE_CHANNEL", "console_routes"]
+__all__ = ["CONSOLE_CHANNEL", "console_routes", "render", "web_context"]
 
 CONSOLE_CHANNEL = "console"
 AGES = {"": None, "1h": dt.timedelta(hours=1), "1d": dt.timedelta(days=1),
@@ -38,17 +38,19 @@ ACTIONS = {"claim": StaffEventKind.CLAIM, "reply": StaffEventKind.REPLY,
 MAX_REPLY_CHARS = 4000
 
 
-def _context(request: Request) -> WebContext:
+def web_context(request: Request) -> WebContext:
+    """What the web application's routes share."""
     context: WebContext = request.app.state.context
     return context
 
 
-def _render(request: Request, template: str, values: dict[str, Any],
-            status_code: int = 200) -> Response:
+def render(request: Request, template: str, values: dict[str, Any],
+           status_code: int = 200) -> Response:
+    """A console page: ``values`` plus the user, CSRF token, languages and navigation."""
     values = {"user": getattr(request.state, "user", None), "csrf": csrf_token(request),
               "languages": LANGUAGES, "status_names": STATUS_NAMES, "Role": Role,
               "route_names": request.app.state.route_names, "berlin": _berlin(), **values}
-    return _context(request).templates.TemplateResponse(
+    return web_context(request).templates.TemplateResponse(
         request, template, values, status_code=status_code,
         headers={"Cache-Control": "no-store"})
 
@@ -59,20 +61,20 @@ def _client_address(request: Request) -> str:
 
 async def login(request: Request) -> Response:
     """The login form, and checking it."""
-    context = _context(request)
+    context = web_context(request)
     if request.method == "GET":
         if await current_user(request) is not None:
             return RedirectResponse(request.url_for("console_home"), status_code=303)
-        return _render(request, "console/login.html", {"error": None, "username": ""})
+        return render(request, "console/login.html", {"error": None, "username": ""})
     form = await request.form()
     username = str(form.get("username") or "")[:64]
     if not check_csrf(request, form):
-        return _render(request, "console/login.html", {
+        return render(request, "console/login.html", {
             "error": "Das Formular ist abgelaufen. Bitte versuchen Sie es noch einmal.",
             "username": username}, status_code=403)
     address = _client_address(request)
     if not context.login_guard.allowed(address):
-        return _render(request, "console/login.html", {
+        return render(request, "console/login.html", {
             "error": "Zu viele Fehlversuche von diesem Gerät. Bitte warten Sie einige Minuten.",
             "username": username}, status_code=429)
     result = await authenticate(context.db, username, str(form.get("password") or ""))
@@ -84,7 +86,7 @@ async def login(request: Request) -> Response:
                      "gesperrt.")
         else:
             error = "Benutzername oder Passwort ist falsch."
-        return _render(request, "console/login.html", {"error": error, "username": username},
+        return render(request, "console/login.html", {"error": error, "username": username},
                        status_code=401 if result.locked_until is None else 423)
     context.login_guard.succeeded(address)
     log_in(request, result.user)
@@ -115,7 +117,7 @@ def _berlin() -> dt.tzinfo:
 @requires("tickets")
 async def inbox(request: Request) -> Response:
     """Tickets, newest first, filtered by city, language, status and age."""
-    context = _context(request)
+    context = web_context(request)
     filters = {key: request.query_params.get(key, "") for key in
                ("city", "language", "status", "age")}
     first_text = (select(t.TicketMessage.text).where(
@@ -140,7 +142,7 @@ async def inbox(request: Request) -> Response:
             select(t.Ticket.status, func.count()).group_by(t.Ticket.status))).all()}
     tickets = [{"ticket": ticket, "text": text, "created": t.as_utc(ticket.created_at)}
                for ticket, text in rows]
-    return _render(request, "console/inbox.html", {
+    return render(request, "console/inbox.html", {
         "tickets": tickets, "filters": filters, "cities": context.settings.cities,
         "counts": counts, "now": now, "ages": AGES})
 
@@ -148,12 +150,12 @@ async def inbox(request: Request) -> Response:
 @requires("tickets")
 async def ticket_page(request: Request) -> Response:
     """One ticket: the conversation so far, what the assistant proposed, the actions."""
-    context = _context(request)
+    context = web_context(request)
     ticket_id = int(request.path_params["ticket_id"])
     async with context.db.sessions() as session:
         ticket = await session.get(t.Ticket, ticket_id)
         if ticket is None:
-            return _render(request, "console/missing.html", {"ticket_id": ticket_id},
+            return render(request, "console/missing.html", {"ticket_id": ticket_id},
                            status_code=404)
         messages = list(await session.scalars(select(t.TicketMessage).where(
             t.TicketMessage.ticket_id == ticket_id).order_by(t.TicketMessage.id)))
@@ -165,7 +167,7 @@ async def ticket_page(request: Request) -> Response:
         entry = knowledge.get(entry_id)
         if entry is not None:
             proposals.append({"id": entry_id, "title": entry_version(entry, "de")[0].title})
-    return _render(request, "console/ticket.html", {
+    return render(request, "console/ticket.html", {
         "ticket": ticket, "messages": messages, "actions": actions, "proposals": proposals,
         "active": TicketStatus(ticket.status) in ACTIVE, "max_reply": MAX_REPLY_CHARS,
         "notice": request.query_params.get("done", "")})
@@ -174,7 +176,7 @@ async def ticket_page(request: Request) -> Response:
 @requires("tickets")
 async def ticket_action(request: Request) -> Response:
     """Claim, reply, note, close or propose as FAQ (through the conversation service)."""
-    context = _context(request)
+    context = web_context(request)
     user = request.state.user
     ticket_id = int(request.path_params["ticket_id"])
     form = await request.form()

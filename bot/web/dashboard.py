@@ -45,7 +45,7 @@ from bot.insight.figures import (
     local_day,
 )
 from bot.languages import LANGUAGES
-from bot.web.console import _render
+from bot.web.console import render, web_context
 from bot.web.context import WebContext
 from bot.web.question_vectors import VECTORS
 from bot.web.staff_session import requires
@@ -211,15 +211,11 @@ async def _clusters(context: WebContext, selection: Selection
         newest)
 
 
-def _context(request: Request) -> WebContext:
-    context: WebContext = request.app.state.context
-    return context
-
 
 @requires("insight")
 async def dashboard(request: Request) -> Response:
     """Figures, charts and recurring open questions of the chosen period and city."""
-    context = _context(request)
+    context = web_context(request)
     selection = _selection(request, context.settings.cities)
     figures = await dashboard_figures(context.db, since=selection.since, until=selection.until,
                                       city=selection.city)
@@ -229,7 +225,7 @@ async def dashboard(request: Request) -> Response:
                german_number(groups.get(key, 0))) for key, label in SHARES]
     clusters = await _clusters(context, selection)
     feedback = figures.feedback
-    return _render(request, "console/dashboard.html", {
+    return render(request, "console/dashboard.html", {
         "selection": selection, "periods": PERIODS, "cities": context.settings.cities,
         "city_name": _city_name, "figures": figures, "total": german_number(total),
         "shares": shares, "helpful_share": german_percent(feedback.helpful, feedback.total),
@@ -247,7 +243,7 @@ async def dashboard_csv(request: Request) -> Response:
     export = EXPORTS.get(name)
     if export is None:
         return PlainTextResponse("Diesen Export gibt es nicht.", status_code=404)
-    context = _context(request)
+    context = web_context(request)
     selection = _selection(request, context.settings.cities)
     figures = await dashboard_figures(context.db, since=selection.since, until=selection.until,
                                       city=selection.city)

@@ -46,7 +46,7 @@ from bot.kb.revisions import Revision
 from bot.languages import LANGUAGES, SUPPORTED
 from bot.storage import tables as t
 from bot.web.check_messages import in_german
-from bot.web.console import _render
+from bot.web.console import render, web_context
 from bot.web.context import WebContext
 from bot.web.editor_forms import (
     TRANSLATION_FIELDS,
@@ -77,10 +77,6 @@ CLUSTER_LIMIT = 500
 HISTORY_LIMIT = 50
 STAND_IN_ID = "neuer-eintrag-zur-pruefung"
 
-
-def _context(request: Request) -> WebContext:
-    context: WebContext = request.app.state.context
-    return context
 
 
 def _author(request: Request) -> str:
@@ -129,7 +125,7 @@ async def _entry_or_none(context: WebContext, entry_id: str) -> Entry | None:
 
 def _missing(request: Request, entry_id: str, what: str = "") -> Response:
     what = what or f"Einen Eintrag „{entry_id}“ gibt es nicht (mehr)."
-    return _render(request, "console/knowledge_missing.html", _values({"what": what}),
+    return render(request, "console/knowledge_missing.html", _values({"what": what}),
                    status_code=404)
 
 
@@ -140,7 +136,7 @@ def _missing(request: Request, entry_id: str, what: str = "") -> Response:
 async def knowledge_list(request: Request) -> Response:
     """Every entry with the status of every language; filters for city, topic, language,
     status and text."""
-    context = _context(request)
+    context = web_context(request)
     rows = await asyncio.to_thread(context.workspace.overview)
     filters = {key: request.query_params.get(key, "")[:80] for key in
                ("city", "category", "language", "status", "q")}
@@ -159,7 +155,7 @@ async def knowledge_list(request: Request) -> Response:
         if needle and needle not in row.title.casefold() and needle not in row.id:
             continue
         shown.append(row)
-    return _render(request, "console/knowledge_list.html", _values({
+    return render(request, "console/knowledge_list.html", _values({
         "rows": shown, "total": len(rows), "totals": totals, "filters": filters,
         "cities": CITIES, "categories": CATEGORIES,
         "notice": request.query_params.get("done", "")}))
@@ -189,7 +185,7 @@ def _undo_refusal(revision_id: int, history: list[Revision]) -> str:
 
 async def _entry_page(request: Request, entry: Entry, *, error: str = "",
                       status_code: int = 200) -> Response:
-    context = _context(request)
+    context = web_context(request)
     history = await context.workspace.history(entry.id, limit=HISTORY_LIMIT)
     versions = []
     for code in SUPPORTED:
@@ -197,7 +193,7 @@ async def _entry_page(request: Request, entry: Entry, *, error: str = "",
         versions.append({"language": LANGUAGES[code], "status": language_status(entry, code),
                          "title": version.title if version is not None else ""})
     source_titles = context.live.assistant.index.knowledge.source_titles
-    return _render(request, "console/knowledge_entry.html", _values({
+    return render(request, "console/knowledge_entry.html", _values({
         "entry": entry, "versions": versions, "history": [_revision_view(r) for r in history],
         "source_titles": source_titles, "error": error,
         "notice": request.query_params.get("done", ""),
@@ -210,7 +206,7 @@ async def _entry_page(request: Request, entry: Entry, *, error: str = "",
 async def knowledge_entry(request: Request) -> Response:
     """One entry: its facts, every language version with its status, and its history."""
     entry_id = request.path_params["entry_id"]
-    entry = await _entry_or_none(_context(request), entry_id)
+    entry = await _entry_or_none(web_context(request), entry_id)
     if entry is None:
         return _missing(request, entry_id)
     return await _entry_page(request, entry)
@@ -237,14 +233,14 @@ def _german_then(history: list[Revision], based_on: str,
 def _preview_document(request: Request, preview: Preview) -> str:
     """The preview as a small HTML document (for an iframe's ``srcdoc``) styled by the web
     chat's own style sheet."""
-    template = _context(request).templates.get_template("console/preview.html")
+    template = web_context(request).templates.get_template("console/preview.html")
     return template.render(preview=preview,
                            stylesheet=str(request.url_for("static", path="chat.css")),
                            language=LANGUAGES.get(preview.language))
 
 
 def _preview_of(request: Request, entry: Entry, language: str, form: TranslationForm) -> str:
-    context = _context(request)
+    context = web_context(request)
     edited = with_version(entry, language, title=form.title, answer=form.answer,
                           questions=form.questions)
     assistant = context.live.assistant
@@ -256,7 +252,7 @@ def _preview_of(request: Request, entry: Entry, language: str, form: Translation
 async def _edit_page(request: Request, entry: Entry, language: str, form: TranslationForm, *,
                      problems: tuple[FieldProblem, ...] = (), error: str = "",
                      checked: bool = False, status_code: int = 200) -> Response:
-    context = _context(request)
+    context = web_context(request)
     german = entry.translations.get(MASTER_LANGUAGE)
     version = entry.translations.get(language)
     status = language_status(entry, language)
@@ -269,7 +265,7 @@ async def _edit_page(request: Request, entry: Entry, language: str, form: Transl
             changes = word_diff(f"{then.title}\n\n{then.answer}",
                                 f"{german.title}\n\n{german.answer}")
     problems = _concerning(problems, language)
-    return _render(request, "console/knowledge_edit.html", _values({
+    return render(request, "console/knowledge_edit.html", _values({
         "entry": entry, "language": LANGUAGES[language], "form": form, "status": status,
         "german": german if language != MASTER_LANGUAGE else None, "changes": changes,
         "problems": _grouped_for_version(problems, language), "error": error,
@@ -304,15 +300,24 @@ def _language_of(request: Request) -> str | None:
     return language if language in LANGUAGES else None
 
 
-@requires("knowledge")
-async def knowledge_edit(request: Request) -> Response:
-    """The form for one language version, filled with its current text."""
-    context = _context(request)
+async def _version_target(request: Request) -> tuple[Entry, str] | Response:
+    """The entry and language a version route is about, or the "not found" page."""
     entry_id, language = request.path_params["entry_id"], _language_of(request)
-    entry = await _entry_or_none(context, entry_id)
+    entry = await _entry_or_none(web_context(request), entry_id)
     if entry is None or language is None:
         return _missing(request, entry_id, "" if entry is None else
                         "Diese Sprache gibt es im Wegweiser nicht.")
+    return entry, language
+
+
+@requires("knowledge")
+async def knowledge_edit(request: Request) -> Response:
+    """The form for one language version, filled with its current text."""
+    context = web_context(request)
+    target = await _version_target(request)
+    if isinstance(target, Response):
+        return target
+    entry, language = target
     version = entry.translations.get(language)
     form = TranslationForm(
         title=version.title if version is not None else "",
@@ -363,12 +368,12 @@ async def _dry_run(context: WebContext, entry: Entry, language: str,
 @requires("knowledge")
 async def knowledge_save(request: Request) -> Response:
     """Check (``action=check``) or save one language version."""
-    context = _context(request)
-    entry_id, language = request.path_params["entry_id"], _language_of(request)
-    entry = await _entry_or_none(context, entry_id)
-    if entry is None or language is None:
-        return _missing(request, entry_id, "" if entry is None else
-                        "Diese Sprache gibt es im Wegweiser nicht.")
+    context = web_context(request)
+    target = await _version_target(request)
+    if isinstance(target, Response):
+        return target
+    entry, language = target
+    entry_id = entry.id
     submitted = await request.form()
     form = TranslationForm.parse(submitted)
     if submitted.get("action") == "check":
@@ -417,11 +422,11 @@ async def knowledge_save(request: Request) -> Response:
 @requires("knowledge")
 async def knowledge_check(request: Request) -> Response:
     """Live checks while typing: the problems per field and the preview, as JSON."""
-    context = _context(request)
-    entry_id, language = request.path_params["entry_id"], _language_of(request)
-    entry = await _entry_or_none(context, entry_id)
-    if entry is None or language is None:
+    context = web_context(request)
+    target = await _version_target(request)
+    if isinstance(target, Response):
         return JSONResponse({"error": "not found"}, status_code=404)
+    entry, language = target
     form = TranslationForm.parse(await request.form())
     problems = _concerning(await _dry_run(context, entry, language, form), language)
     grouped = _grouped_for_version(problems, language)
@@ -438,19 +443,18 @@ async def knowledge_check(request: Request) -> Response:
 @requires("knowledge")
 async def knowledge_review(request: Request) -> Response:
     """Mark one language version as reviewed (confirms a translation against the German)."""
-    context = _context(request)
-    entry_id, language = request.path_params["entry_id"], _language_of(request)
-    entry = await _entry_or_none(context, entry_id)
-    if entry is None or language is None:
-        return _missing(request, entry_id, "" if entry is None else
-                        "Diese Sprache gibt es im Wegweiser nicht.")
+    context = web_context(request)
+    target = await _version_target(request)
+    if isinstance(target, Response):
+        return target
+    entry, language = target
+    entry_id = entry.id
     if language not in entry.translations:
         return await _entry_page(request, entry, status_code=409,
                                  error="Diese Sprachfassung gibt es noch nicht.")
     try:
-        saved = await context.workspace.log.apply(
-            lambda: context.workspace.editor.mark_reviewed(entry_id, language, dry_run=True),
-            author=_author(request),
+        saved = await context.workspace.mark_reviewed(
+            entry_id, language, author=_author(request),
             summary=f"{LANGUAGES[language].german_name}: als geprüft markiert")
     except KnowledgeEditError as exc:
         return await _entry_page(request, entry, status_code=409,
@@ -471,7 +475,7 @@ async def knowledge_review(request: Request) -> Response:
 @requires("knowledge")
 async def knowledge_undo(request: Request) -> Response:
     """Undo one revision (refused, with the reason, when a later change exists)."""
-    context = _context(request)
+    context = web_context(request)
     revision_id = int(request.path_params["revision_id"])
     revision = await context.workspace.log.get(revision_id)
     if revision is None:
@@ -505,21 +509,24 @@ def _draft_entry(form: NewEntryForm) -> Entry:
                  contact=form.contact)
 
 
+def _prepare_entry(context: WebContext, form: NewEntryForm, entry_id: str) -> EditResult:
+    """The new entry the form describes, validated, not written (an unknown city is checked
+    as ``nrw``: the form refuses it on its own)."""
+    return context.workspace.editor.create_entry(
+        entry_id, city=form.city if form.city in CITIES else "nrw", category=form.category,
+        audience=form.audience, title=form.title, answer=form.answer,
+        questions=form.questions, sources=form.sources, contact=form.contact,
+        legal_adjacent=form.legal_adjacent, needs_review=form.needs_review,
+        review_note=form.review_note, dry_run=True)
+
+
 def _new_entry_problems(context: WebContext, form: NewEntryForm) -> tuple[FieldProblem, ...]:
     """Every problem of the new entry at once: an unusable id stops the editor's checks, so
     the rest is then checked under a stand-in id."""
-    def check(entry_id: str) -> tuple[FieldProblem, ...]:
-        return context.workspace.editor.create_entry(
-            entry_id, city=form.city if form.city in CITIES else "nrw",
-            category=form.category, audience=form.audience, title=form.title,
-            answer=form.answer, questions=form.questions, sources=form.sources,
-            contact=form.contact, legal_adjacent=form.legal_adjacent,
-            needs_review=form.needs_review, review_note=form.review_note,
-            dry_run=True).problems
-
-    problems = check(form.id)
+    problems = _prepare_entry(context, form, form.id).problems
     if any(p.field == "id" for p in problems):
-        problems += tuple(p for p in check(STAND_IN_ID) if p.field != "id")
+        problems += tuple(p for p in _prepare_entry(context, form, STAND_IN_ID).problems
+                          if p.field != "id")
     # A new entry has only German: the page says once that translations follow.
     return tuple(p for p in problems if p.is_error or p.field != "translations")
 
@@ -527,7 +534,7 @@ def _new_entry_problems(context: WebContext, form: NewEntryForm) -> tuple[FieldP
 async def _new_page(request: Request, form: NewEntryForm, *,
                     problems: tuple[FieldProblem, ...] = (), refusals: dict[str, str] | None = None,
                     error: str = "", status_code: int = 200) -> Response:
-    context = _context(request)
+    context = web_context(request)
     assistant = context.live.assistant
     preview = _preview_document(request, preview_reply(
         _draft_entry(form), MASTER_LANGUAGE, knowledge=assistant.index.knowledge,
@@ -538,7 +545,7 @@ async def _new_page(request: Request, form: NewEntryForm, *,
                if name not in refusals}  # a refused choice is explained once, in German
     for name, message in refusals.items():
         grouped[name] = [FieldProblem(Severity.ERROR, message, 0, name)]
-    return _render(request, "console/knowledge_new.html", _values({
+    return render(request, "console/knowledge_new.html", _values({
         "form": form, "problems": grouped, "refusals": refusals,
         "error": error, "preview": preview, "source_titles": source_titles,
         "cities": CITIES, "categories": CATEGORIES, "audiences": AUDIENCES,
@@ -561,7 +568,7 @@ def _prefill_from_suggestion(suggestion: t.FaqSuggestion) -> NewEntryForm:
 @requires("knowledge")
 async def knowledge_new(request: Request) -> Response:
     """The form for a new entry (empty, or filled from a staff suggestion)."""
-    context = _context(request)
+    context = web_context(request)
     suggestion_id = _small_int(request.query_params.get("suggestion", ""))
     form = NewEntryForm()
     if suggestion_id is not None:
@@ -574,7 +581,7 @@ async def knowledge_new(request: Request) -> Response:
 @requires("knowledge")
 async def knowledge_create(request: Request) -> Response:
     """Prefill (from a cluster of questions), check or create a new entry."""
-    context = _context(request)
+    context = web_context(request)
     submitted = await request.form()
     form = NewEntryForm.parse(submitted)
     action = submitted.get("action")
@@ -587,16 +594,10 @@ async def knowledge_create(request: Request) -> Response:
                                status_code=200 if action == "check" else 422,
                                error="" if action == "check" else
                                "Nicht angelegt: bitte beheben Sie die markierten Fehler.")
-    def build() -> EditResult:
-        return context.workspace.editor.create_entry(
-            form.id, city=form.city, category=form.category, audience=form.audience,
-            title=form.title, answer=form.answer, questions=form.questions,
-            sources=form.sources, contact=form.contact, legal_adjacent=form.legal_adjacent,
-            needs_review=form.needs_review, review_note=form.review_note, dry_run=True)
-
     try:
         saved = await context.workspace.log.apply(
-            build, author=_author(request), summary="Neuer Eintrag (deutscher Entwurf)")
+            lambda: _prepare_entry(context, form, form.id), author=_author(request),
+            summary="Neuer Eintrag (deutscher Entwurf)")
     except KnowledgeEditError as exc:  # e.g. the same id was created a moment ago
         return await _new_page(request, form, problems=(_unreadable(str(exc)),),
                                status_code=409, error="Nicht angelegt.")
@@ -653,7 +654,7 @@ def _clusters(context: WebContext, texts: list[tuple[int, str]],
 async def knowledge_suggestions(request: Request) -> Response:
     """Staff-proposed answers (``/faq``) and groups of handed-off questions no entry answers,
     each one click from a new draft entry."""
-    context = _context(request)
+    context = web_context(request)
     async with context.db.sessions() as session:
         suggestions = list(await session.scalars(
             select(t.FaqSuggestion).where(t.FaqSuggestion.status == "new")
@@ -666,7 +667,7 @@ async def knowledge_suggestions(request: Request) -> Response:
             select(t.Ticket.id, t.Ticket.language).where(t.Ticket.id.in_(ids)))).all()) \
             if ids else {}
     clusters = await asyncio.to_thread(_clusters, context, texts, languages)
-    return _render(request, "console/knowledge_suggestions.html", _values({
+    return render(request, "console/knowledge_suggestions.html", _values({
         "suggestions": suggestions, "clusters": clusters, "days": CLUSTER_DAYS,
         "single": len(texts) - sum(c["cluster"].size for c in clusters),
         "notice": request.query_params.get("done", "")}))
@@ -675,7 +676,7 @@ async def knowledge_suggestions(request: Request) -> Response:
 @requires("knowledge")
 async def suggestion_dismiss(request: Request) -> Response:
     """Put a staff suggestion aside (it stays in the database, not in the list)."""
-    await _set_suggestion_status(_context(request), int(request.path_params["suggestion_id"]),
+    await _set_suggestion_status(web_context(request), int(request.path_params["suggestion_id"]),
                                  "dismissed")
     return _redirect(request, "knowledge_suggestions", "done=dismissed")
 
